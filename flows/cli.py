@@ -1,0 +1,200 @@
+"""The `critics` command line: run, scrape (serve and report arrive with their issues)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from schemas.config import DEFAULT_DB, REPO_ROOT, ConfigError, check_url
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `critics` console script."""
+    args = _parser().parse_args(argv)
+    _prefect_environment()
+    try:
+        return args.handler(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"critics: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("critics: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line, never a traceback (set CRITICS_DEBUG=1 for one)
+        if os.environ.get("CRITICS_DEBUG"):
+            raise
+        print(f"critics: error: {type(exc).__name__}: {exc} (set CRITICS_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+class UsageError(ValueError):
+    """Bad command-line input (URL, database path)."""
+
+
+def cmd_run(args) -> int:
+    """One full nightly run over the configured sources, or the built-in demo site."""
+    db = _check_db(args.db)
+    with ExitStack() as stack:
+        config_path = args.config or stack.enter_context(_demo_config_file())
+        _check_config(config_path)
+        from flows.nightly import nightly
+
+        summary = nightly(config_path=str(config_path), db=str(db))
+    return _report(summary, db)
+
+
+def cmd_scrape(args) -> int:
+    """The pipeline for the given URLs, then republish."""
+    urls = [_check_url(u) for u in args.urls]
+    db = _check_db(args.db)
+    with ExitStack() as stack:
+        config_path = args.config or stack.enter_context(_scrape_config_file(urls))
+        _check_config(config_path)
+        from flows.nightly import scrape
+
+        summary = scrape(urls=urls, config_path=str(config_path), db=str(db))
+    return _report(summary, db)
+
+
+def _report(summary: dict[str, int], db: Path) -> int:
+    import duckdb
+
+    from tasks.publish import consensus_table
+
+    print(f"URLs discovered: {summary['discovered']} = loaded {summary['loaded']} + unchanged "
+          f"{summary['unchanged']} + rejected {summary['rejected']} + out of scope {summary['out_of_scope']}")
+    if summary["rejected"]:
+        print(f"{summary['rejected']} page(s) failed; see: SELECT * FROM url_outcomes WHERE outcome = 'rejected'")
+    with duckdb.connect(str(db), read_only=True) as con:
+        print(format_table(consensus_table(con).to_dicts()))
+    print(f"Database: {db}")
+    return 0
+
+
+def format_table(rows: list[dict]) -> str:
+    """Plain fixed-width text table of dict rows."""
+    if not rows:
+        return "(no films yet)"
+    headers = list(rows[0])
+    cells = [[("" if r[h] is None else str(r[h])) for h in headers] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(c) for c in cells])
+
+
+def _demo_config_file():
+    from contextlib import contextmanager
+
+    from flows.demo_site import demo_config, serve_demo
+
+    @contextmanager
+    def running():
+        with serve_demo() as base_url, tempfile.TemporaryDirectory(prefix="critics-demo-") as tmp:
+            print(f"Serving the built-in demo site at {base_url}")
+            path = Path(tmp) / "demo.toml"
+            path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")
+            yield path
+
+    return running()
+
+
+def _scrape_config_file(urls: list[str]):
+    """A one-source config for `critics scrape` without --config: each URL's own site, no throttle beyond 1/s."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def written():
+        with tempfile.TemporaryDirectory(prefix="critics-scrape-") as tmp:
+            path = Path(tmp) / "scrape.toml"
+            quoted = ", ".join(_toml_str(u) for u in urls)
+            path.write_text(f'[[sources]]\nname = "Ad-hoc scrape"\nstart_urls = [{quoted}]\n'
+                            f"requests_per_second = {_loopback_rate(urls)}\n", encoding="utf-8")
+            yield path
+
+    return written()
+
+
+def config_to_toml(config) -> str:
+    """Serialise the parts of a Config that the demo and scrape configs use."""
+    lines = [f"timezone = {_toml_str(config.timezone)}", f"schedule = {_toml_str(config.schedule)}", ""]
+    for source in config.sources:
+        lines += ["[[sources]]", f"name = {_toml_str(source.name)}",
+                  f"start_urls = [{', '.join(_toml_str(u) for u in source.start_urls)}]",
+                  f"requests_per_second = {source.requests_per_second}", f"max_pages = {source.max_pages}", ""]
+    lines += ["[critics]", f"top = [{', '.join(_toml_str(c) for c in config.top_critics)}]", ""]
+    return "\n".join(lines)
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _loopback_rate(urls: list[str]) -> float:
+    from urllib.parse import urlsplit
+
+    # Our own loopback servers need no politeness; real sites get one request a second.
+    return 0.0 if all(urlsplit(u).hostname in ("127.0.0.1", "localhost", "::1") for u in urls) else 1.0
+
+
+def _check_config(path) -> None:
+    from schemas.config import load_config
+
+    load_config(path)
+
+
+def _check_url(url: str) -> str:
+    try:
+        return check_url(url, "URL")
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _check_db(value: str | None) -> Path:
+    db = Path(value) if value else DEFAULT_DB
+    if db.is_dir():
+        raise UsageError(f"--db {db} is a directory; give a file path such as {db / 'critics.duckdb'}")
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        probe = db.parent / f".critics-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write the database at {db}: {exc.strerror}; choose a writable path with --db") from None
+    return db.resolve()
+
+
+def _prefect_environment() -> None:
+    """Settings Prefect reads at import: embedded server state under data/, analytics off, quiet logs."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # The embedded server runs its migrations on first start, which takes ~20 s on a small machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    if "PREFECT_API_URL" not in os.environ:
+        # The embedded server keeps its own database, never the one a running `critics serve` uses.
+        os.environ.setdefault("PREFECT_HOME", str(REPO_ROOT / "data" / "prefect" / "embedded"))
+    # Prefect's SQLite store cannot create missing parent folders itself.
+    Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")).expanduser().mkdir(parents=True, exist_ok=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="critics", description="Open critic-consensus pipeline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="one full nightly run (the built-in demo site without --config)")
+    run.add_argument("--config", help="TOML config file")
+    run.add_argument("--db", help=f"DuckDB file to publish (default {DEFAULT_DB.relative_to(REPO_ROOT)})")
+    run.set_defaults(handler=cmd_run)
+    scrape = commands.add_parser("scrape", help="run the pipeline for given URLs (pages, sitemaps, feeds, listings)")
+    scrape.add_argument("urls", nargs="+", metavar="URL")
+    scrape.add_argument("--config", help="TOML config file")
+    scrape.add_argument("--db", help="DuckDB file to publish")
+    scrape.set_defaults(handler=cmd_scrape)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The pipeline flows: nightly run over the configured sources, and ad-hoc scrape of given URLs."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from prefect import flow
+
+from flows.steps import (begin_run, clean_pages, discover, extract_reviews, fetch_pages, load_batch,
+                         parse_pages, publish, read_config, record_discovery)
+from schemas.config import DEFAULT_DB, Config
+from tasks.batch import Batch, batched
+from tasks.fetch import Fetcher
+
+
+@flow(name="nightly")
+def nightly(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
+    """One full night: discover, fetch, parse, clean, chunk, extract, load, publish."""
+    config = read_config(config_path)
+    return crawl(config, db, kind="nightly")
+
+
+@flow(name="scrape")
+def scrape(urls: list[str], config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
+    """The same pipeline for the given URLs (review pages, sitemaps, feeds or listings)."""
+    config = read_config(config_path)
+    return crawl(config, db, kind="scrape", urls=urls)
+
+
+def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> dict[str, int]:
+    """The steps in order, batch by batch; returns the run's URL outcome counts."""
+    run_id = begin_run(db, new_run_id(kind), kind)
+    fetcher = make_fetcher(config, urls)
+    frontier = discover(config, fetcher, urls)
+    record_discovery(db, run_id, frontier)
+    seen_canonical: dict[str, str] = {}
+    for targets in batched(frontier.targets, config.batch_size):
+        batch = fetch_pages(db, Batch(list(targets)), fetcher, concurrency=4)
+        batch = parse_pages(batch)
+        batch = clean_pages(batch)
+        batch = extract_reviews(batch, config, seen_canonical)
+        load_batch(db, run_id, batch)
+    fetcher.close()
+    return publish(db, config, run_id)
+
+
+def make_fetcher(config: Config, urls: list[str] | None = None) -> Fetcher:
+    """One fetcher per run, so robots.txt and throttles are shared by every batch."""
+    from urllib.parse import urlsplit
+
+    rates = {}
+    for source in config.sources:
+        for start in list(source.start_urls) + list(urls or []):
+            rates.setdefault(urlsplit(start).netloc.lower(), source.requests_per_second)
+    return Fetcher(config.fetch, rates)
+
+
+def new_run_id(kind: str) -> str:
+    """Sortable, unique run id: UTC timestamp, kind and a short random suffix."""
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{kind}-{uuid.uuid4().hex[:6]}"

@@ -1,0 +1,127 @@
+"""Batch-level step logic (no Prefect): each function takes tens of pages and returns what the next step needs."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas.config import Config
+from schemas.records import ExtractedReview, ParsedPage
+from tasks import archive
+from tasks.clean import clean_page
+from tasks.crawl import Target
+from tasks.extract import extract_review
+from tasks.fetch import Fetcher, FetchResult
+from tasks.parse import parse_page
+
+Outcome = tuple[str, str, str, str | None]  # url, source, outcome, reason
+
+
+@dataclass
+class Batch:
+    """Tens of pages moving through the steps together, with every URL's outcome so far."""
+
+    targets: list[Target]
+    known: dict[str, dict] = field(default_factory=dict)  # stored fetch state per URL
+    results: list[FetchResult] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)  # url -> archive sha256
+    fetched: list[tuple[Target, FetchResult]] = field(default_factory=list)  # new or changed pages
+    pages: list[tuple[Target, ParsedPage]] = field(default_factory=list)
+    reviews: list[ExtractedReview] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def source_of(self) -> dict[str, str]:
+        """Source name of every URL in the batch."""
+        return {t.url: t.source for t in self.targets}
+
+    def settle(self, target: Target, outcome: str, reason: str | None) -> None:
+        """Record the final outcome of one URL."""
+        self.outcomes.append((target.url, target.source, outcome, reason))
+
+
+def fetch_batch(batch: Batch, fetcher: Fetcher, archive_root: Path, concurrency: int = 4) -> Batch:
+    """Fetch conditionally, archive new bytes, and settle unchanged and failed URLs."""
+    def one(target: Target) -> FetchResult:
+        state = batch.known.get(target.url, {})
+        return fetcher.get(target.url, state.get("etag"), state.get("last_modified"))
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        batch.results = list(pool.map(one, batch.targets))
+    for target, result in zip(batch.targets, batch.results):
+        _triage(batch, target, result, archive_root)
+    return batch
+
+
+def _triage(batch: Batch, target: Target, result: FetchResult, archive_root: Path) -> None:
+    state = batch.known.get(target.url, {})
+    if result.outcome == "not_modified":
+        if state.get("sha256"):
+            batch.hashes[target.url] = state["sha256"]
+        return batch.settle(target, "unchanged", "HTTP 304 not modified")
+    if result.outcome != "ok" or result.body is None:
+        return batch.settle(target, "rejected", result.reason or "fetch failed")
+    if not _is_html(result.content_type):
+        return batch.settle(target, "rejected", f"not HTML ({result.content_type})")
+    sha = archive.store(archive_root, result.body)
+    batch.hashes[target.url] = sha
+    if state.get("sha256") == sha and state.get("is_loaded"):
+        return batch.settle(target, "unchanged", "same content hash")
+    batch.fetched.append((target, result))
+
+
+def parse_batch(batch: Batch) -> Batch:
+    """Parse fetched pages; pages that are not usable reviews are settled as rejected with the reason."""
+    for target, result in batch.fetched:
+        page = parse_page(result.body, target.url, result.content_type)
+        if page.reject_reason:
+            batch.settle(target, "rejected", page.reject_reason)
+        else:
+            batch.pages.append((target, page))
+    batch.fetched = []  # the bytes are archived; drop them so the batch stays small
+    return batch
+
+
+def clean_batch(batch: Batch) -> Batch:
+    """Repair the text of every parsed page."""
+    batch.pages = [(target, clean_page(page)) for target, page in batch.pages]
+    return batch
+
+
+def extract_batch(batch: Batch, config: Config, known_films: list[str] = ()) -> Batch:
+    """Rating, verdict, chunks and mentions for every cleaned page."""
+    batch.reviews = [extract_review(page, config.chunk_max_chars, target.rating_scale, known_films)
+                     for target, page in batch.pages]
+    return batch
+
+
+def dedupe_canonical(batch: Batch, seen: dict[str, str]) -> Batch:
+    """Keep the first page per canonical URL this run; later duplicates are settled as unchanged."""
+    kept = []
+    targets = {t.url: t for t in batch.targets}
+    for review in batch.reviews:
+        canonical, url = review.page.canonical_url, review.page.url
+        if seen.get(canonical, url) != url:
+            batch.settle(targets[url], "unchanged", f"duplicate of canonical {canonical}")
+            continue
+        seen[canonical] = url
+        kept.append(review)
+    batch.reviews = kept
+    return batch
+
+
+def loaded_outcomes(batch: Batch) -> list[Outcome]:
+    """Outcomes of the batch once its reviews are loaded."""
+    source_of = batch.source_of
+    return batch.outcomes + [(r.page.url, source_of[r.page.url], "loaded", None) for r in batch.reviews]
+
+
+def batched(items: list, size: int):
+    """Successive lists of at most size items (itertools.batched arrives only in 3.12)."""
+    for start in range(0, len(items), max(1, size)):
+        yield items[start:start + size]
+
+
+def _is_html(content_type: str | None) -> bool:
+    kind = (content_type or "text/html").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml")

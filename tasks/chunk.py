@@ -1,0 +1,67 @@
+"""Sentence splitting and sentence-aligned chunking with exact offsets into the review text."""
+from __future__ import annotations
+
+import re
+
+from schemas.records import Chunk
+
+# Abbreviations whose trailing period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "no", "vol", "ch", "fig",
+    "approx", "dept", "est", "inc", "ltd", "co", "mt", "ft", "prof", "gen", "col", "lt", "sgt",
+}
+# A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by whitespace.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in text, whitespace trimmed."""
+    spans, start = [], 0
+    for match in _END.finditer(text):
+        if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [s for s in (_trim(text, a, b) for a, b in spans) if s]
+
+
+def chunk_text(text: str, max_chars: int = 600) -> list[Chunk]:
+    """Group whole sentences into chunks of at most max_chars (a longer sentence is its own chunk)."""
+    chunks: list[Chunk] = []
+    start = end = None
+    for s, e in split_sentences(text):
+        if start is not None and e - start > max_chars:
+            chunks.append(Chunk(len(chunks), text[start:end], start, end))
+            start = None
+        if start is None:
+            start = s
+        end = e
+    if start is not None:
+        chunks.append(Chunk(len(chunks), text[start:end], start, end))
+    return chunks
+
+
+def chunk_index_at(chunks: list[Chunk], offset: int) -> int:
+    """Index of the chunk containing a character offset (the last chunk when past the end)."""
+    for chunk in chunks:
+        if offset < chunk.char_end:
+            return chunk.chunk_index
+    return chunks[-1].chunk_index if chunks else 0
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"(\w+)$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    token = word.group(1)
+    # Initials such as "J." in "J. R. Kim" and known abbreviations do not end sentences.
+    return token.lower() in _ABBREVIATIONS or (len(token) == 1 and token.isupper())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None

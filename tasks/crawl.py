@@ -1,0 +1,95 @@
+"""Walk a source's discovery documents (sitemaps, feeds, listings) into the night's review-page targets."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from schemas.config import Source
+from tasks.discover import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
+from tasks.fetch import Fetcher
+from tasks.parse import parse_page
+
+MAX_DISCOVERY_DOCUMENTS = 500
+
+
+@dataclass(frozen=True)
+class Target:
+    """A review page to fetch, with the source it belongs to."""
+
+    url: str
+    source: str
+    rating_scale: float | None = None
+
+
+@dataclass
+class Frontier:
+    """The outcome of discovery: pages to fetch, plus URLs already settled (off-site, failed, over limit)."""
+
+    targets: list[Target] = field(default_factory=list)
+    outcomes: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # url, source, outcome, reason
+
+
+def discover_source(fetcher: Fetcher, source: Source, start_urls: list[str] | None = None) -> Frontier:
+    """Breadth-first over discovery documents from the start URLs, staying on their own sites."""
+    frontier, seen_pages, seen_docs = Frontier(), set(), set()
+    queue = deque((normalise_url(u), normalise_url(u)) for u in (start_urls or source.start_urls))
+    while queue and len(seen_docs) < MAX_DISCOVERY_DOCUMENTS:
+        url, site = queue.popleft()
+        if url in seen_docs:
+            continue
+        seen_docs.add(url)
+        pages, follow = _read_document(fetcher, url, source, frontier)
+        for page in pages:
+            _add_page(frontier, seen_pages, page, site, source)
+        queue.extend((u, site) for u in follow if same_site(u, site) and u not in seen_docs)
+        frontier.outcomes += [(u, source.name, "out_of_scope", "off-site discovery link")
+                              for u in follow if not same_site(u, site)]
+    return frontier
+
+
+def assign_urls(sources: list[Source], urls: list[str]) -> list[tuple[Source, list[str]]]:
+    """Give each ad-hoc URL to the source on the same site (else the first source), keeping order."""
+    assigned: dict[str, list[str]] = {}
+    for url in urls:
+        owner = next((s for s in sources if any(same_site(url, start) for start in s.start_urls)), sources[0])
+        assigned.setdefault(owner.name, []).append(url)
+    return [(s, assigned[s.name]) for s in sources if s.name in assigned]
+
+
+def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontier) -> tuple[list[str], list[str]]:
+    """Fetch one discovery document and return (page URLs, further documents)."""
+    result = fetcher.get(url)
+    if result.outcome != "ok" or result.body is None:
+        frontier.outcomes.append((url, source.name, "rejected", f"discovery document: {result.reason}"))
+        return [], []
+    base = result.final_url or url
+    try:
+        kind = classify(result.body, result.content_type)
+        if kind in ("sitemap_index", "sitemap"):
+            found = parse_sitemap(result.body, base)
+        elif kind == "feed":
+            found = parse_feed(result.body, base)
+        elif parse_page(result.body, base, result.content_type).reject_reason is None:
+            return [url], []
+        else:
+            found = parse_listing(result.body, base, result.content_type)
+    except ValueError as exc:
+        frontier.outcomes.append((url, source.name, "rejected", f"discovery document unreadable: {exc}"))
+        return [], []
+    return found.pages, found.follow
+
+
+def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: Source) -> None:
+    url = normalise_url(page)
+    if url in seen:
+        return
+    seen.add(url)
+    if urlsplit(url).scheme not in ("http", "https"):
+        frontier.outcomes.append((url, source.name, "out_of_scope", "not an http(s) URL"))
+    elif not same_site(url, site):
+        frontier.outcomes.append((url, source.name, "out_of_scope", "off-site link"))
+    elif len(frontier.targets) >= source.max_pages:
+        frontier.outcomes.append((url, source.name, "rejected", f"over max_pages ({source.max_pages}) for this run"))
+    else:
+        frontier.targets.append(Target(url, source.name, source.rating_scale))

@@ -1,0 +1,122 @@
+"""Pure discovery parsing: sitemaps (index, nested, gzipped), RSS/Atom feeds and listing pages."""
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from tasks.clean import decode_html
+
+MAX_SITEMAP_BYTES = 50_000_000
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+
+
+@dataclass
+class Discovered:
+    """What one discovery document points to."""
+
+    kind: str  # sitemap_index | sitemap | feed | listing | page
+    pages: list[str] = field(default_factory=list)  # candidate review pages
+    follow: list[str] = field(default_factory=list)  # more discovery documents (child sitemaps, next pages)
+
+
+def gunzip_if_needed(body: bytes) -> bytes:
+    """Decompress gzipped sitemaps, refusing ones that inflate past the limit."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+        data = stream.read(MAX_SITEMAP_BYTES + 1)
+    if len(data) > MAX_SITEMAP_BYTES:
+        raise ValueError("sitemap inflates past the size limit")
+    return data
+
+
+def classify(body: bytes, content_type: str | None = None) -> str:
+    """Kind of a discovery document from its first bytes: sitemap_index, sitemap, feed or html."""
+    head = gunzip_if_needed(body)[:2048].lstrip().lower()
+    if b"<sitemapindex" in head:
+        return "sitemap_index"
+    if b"<urlset" in head:
+        return "sitemap"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    return "html"
+
+
+def parse_sitemap(body: bytes, base_url: str) -> Discovered:
+    """Page URLs of a sitemap, or child sitemap URLs of a sitemap index."""
+    root = _xml_root(gunzip_if_needed(body))
+    if root is None:
+        return Discovered("sitemap")
+    locs = [urljoin(base_url, el.text.strip()) for el in root.iter() if _local(el.tag) == "loc" and el.text]
+    if _local(root.tag) == "sitemapindex":
+        return Discovered("sitemap_index", follow=locs)
+    return Discovered("sitemap", pages=locs)
+
+
+def parse_feed(body: bytes, base_url: str) -> Discovered:
+    """Item links of an RSS 2.0, RSS 1.0 or Atom feed."""
+    root = _xml_root(body)
+    if root is None:
+        return Discovered("feed")
+    links = []
+    for item in root.iter():
+        if _local(item.tag) not in ("item", "entry"):
+            continue
+        for child in item:
+            if _local(child.tag) == "link":
+                href = child.get("href") or (child.text or "").strip()
+                if href and child.get("rel", "alternate") == "alternate":
+                    links.append(urljoin(base_url, href))
+    return Discovered("feed", pages=links)
+
+
+def parse_listing(body: bytes, base_url: str, content_type: str | None = None) -> Discovered:
+    """Article links of a listing page and its next page (rel=next), same site only."""
+    tree = lxml.html.document_fromstring(decode_html(body, content_type) or "<html></html>")
+    next_pages = [urljoin(base_url, h) for h in tree.xpath('//a[@rel="next"]/@href | //link[@rel="next"]/@href')]
+    scope = tree.xpath("//main") or tree.xpath("//body") or [tree]
+    pages = []
+    for anchor in scope[0].xpath(".//article//a[@href] | .//li//a[@href] | .//h2//a[@href] | .//h3//a[@href]"):
+        if anchor.xpath('ancestor::nav or ancestor::aside or ancestor::footer') or anchor.get("rel") == "next":
+            continue
+        pages.append(urljoin(base_url, anchor.get("href")))
+    return Discovered("listing", pages=_same_site(pages, base_url), follow=_same_site(next_pages, base_url))
+
+
+def normalise_url(url: str) -> str:
+    """Drop the fragment and lower-case scheme and host so the same page is one key."""
+    url, _ = urldefrag(url.strip())
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+
+
+def same_site(url: str, site_url: str) -> bool:
+    """Whether url is on the same host (and port) as site_url."""
+    a, b = urlsplit(url), urlsplit(site_url)
+    return a.scheme in ("http", "https") and a.netloc.lower() == b.netloc.lower() and not a.username
+
+
+def _same_site(urls: list[str], base_url: str) -> list[str]:
+    return list(dict.fromkeys(u for u in urls if same_site(u, base_url)))
+
+
+def _xml_root(body: bytes):
+    # Strip a leading BOM/whitespace: lxml refuses an XML declaration that is not first.
+    body = re.sub(rb"^(\xef\xbb\xbf|\s)+", b"", body)
+    try:
+        return etree.fromstring(body, _XML_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+

@@ -1,0 +1,41 @@
+"""Extraction: rating, verdict, chunks and mentions of one parsed, cleaned review page."""
+from __future__ import annotations
+
+from schemas.records import ExtractedReview, Mention, ParsedPage
+from tasks.aspects import find_aspects
+from tasks.chunk import chunk_index_at, chunk_text, split_sentences
+from tasks.mentions import find_mentions
+from tasks.ratings import extract_rating
+from tasks.textmodel import TextModel, default_model
+from tasks.verdicts import verdict_from_rating
+
+
+def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: float | None = None,
+                   known_films: list[str] = (), model: TextModel | None = None) -> ExtractedReview:
+    """Rating and verdict (printed rating first, trained text model otherwise), chunks and mentions."""
+    model = model or default_model()
+    text = page.body_text
+    rating = extract_rating(page.structured_rating, page.structured_rating_rule, page.rating_text_blocks, default_best)
+    verdict = verdict_from_rating(rating, page.outlet) if rating else None
+    confidence = None
+    if verdict is None:
+        verdict, confidence = model.verdict(text)
+    chunks = chunk_text(text, chunk_max_chars)
+    mentions = find_all_mentions(text, page, known_films, model)
+    return ExtractedReview(
+        page=page, text=text, rating=rating, score=rating.score if rating else None,
+        verdict=verdict, verdict_source="rating" if confidence is None else "model",
+        verdict_confidence=confidence, chunks=chunks,
+        mentions=[(chunk_index_at(chunks, m.char_start), m) for m in mentions],
+    )
+
+
+def find_all_mentions(text: str, page: ParsedPage, known_films: list[str], model: TextModel) -> list[Mention]:
+    """People, characters, films and aspects, one mention per start offset (named entities win)."""
+    sentences = split_sentences(text)
+    sentiment = model.sentence_sentiment
+    named = find_mentions(text, sentences, page.credits, page.film_title, list(known_films), sentiment)
+    aspects = find_aspects(text, sentences, sentiment)
+    taken = [(m.char_start, m.char_end) for m in named]
+    free = [a for a in aspects if not any(s < a.char_end and a.char_start < e for s, e in taken)]
+    return sorted(named + free, key=lambda m: m.char_start)

@@ -1,0 +1,302 @@
+"""Parse one fetched review page into a ParsedPage: metadata, credits, main text, rating candidates."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import date, datetime
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+from extruct.w3cmicrodata import MicrodataExtractor
+from lxml import etree
+
+from schemas.records import Credit, ParsedPage
+from tasks.clean import decode_html
+from tasks.films import parse_headline
+
+MIN_REVIEW_WORDS = 50
+# Class/id fragments of page furniture that never holds the critic's own words.
+_BOILERPLATE = re.compile(
+    r"comment|sidebar|widget|(^|[-_ ])nav|share|social|cookie|consent|related|newsletter|promo|advert"
+    r"|(^|[-_ ])ads?([-_ ]|$)|site-footer|global-footer|page-footer|menu|breadcrumb|popular|trending"
+    r"|top-?10|recommend|more-reviews|reader",
+    re.I,
+)
+_BOILERPLATE_TAGS = ("nav", "aside", "script", "style", "noscript", "form", "iframe", "template", "button")
+_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "section",
+               "article", "blockquote", "br", "tr", "dd", "dt", "figcaption", "time"}
+_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y/%m/%d")
+
+
+def parse_page(body: bytes, url: str, content_type: str | None = None) -> ParsedPage:
+    """Parse page bytes; a page that is not a usable review comes back with reject_reason set."""
+    html = decode_html(body, content_type)
+    tree = _html_tree(html)
+    page = ParsedPage(url=url, canonical_url=url)
+    if tree is None:
+        page.reject_reason = "not parseable as HTML"
+        return page
+    page.canonical_url = canonical_url(tree, url)
+    review = find_review(jsonld_objects(tree) + microdata_objects(tree, url))
+    _fill_metadata(page, tree, review)
+    page.body_text = main_text(html, url)
+    page.rating_text_blocks = review_blocks(tree)
+    _fill_rating(page, tree, review)
+    if len(page.body_text.split()) < MIN_REVIEW_WORDS:
+        page.reject_reason = "no review text"
+    elif not page.film_title:
+        page.reject_reason = "no film title found"
+    return page
+
+
+def canonical_url(tree, url: str) -> str:
+    """The page's <link rel=canonical> resolved against its URL, or the URL itself."""
+    for href in tree.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href'):
+        if href.strip():
+            return urljoin(url, href.strip())
+    return url
+
+
+def main_text(html: str, url: str) -> str:
+    """Main review text without navigation, sidebars or reader comments (repaired later by clean)."""
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
+                               include_images=False, deduplicate=False)
+    return text or ""
+
+
+def jsonld_objects(tree) -> list[dict]:
+    """Every JSON-LD object on the page, flattening @graph and top-level arrays; invalid blocks skipped."""
+    objects: list[dict] = []
+    for script in tree.xpath('//script[contains(translate(@type,"JSONLD","jsonld"),"ld+json")]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        objects.extend(_flatten_graph(data))
+    return objects
+
+
+def microdata_objects(tree, url: str) -> list[dict]:
+    """Microdata items converted to JSON-LD-shaped dicts ('@type' plus properties)."""
+    try:
+        items = MicrodataExtractor().extract_items(tree, url)
+    except Exception:  # extruct raises assorted errors on broken markup; microdata is optional
+        return []
+    return [_microdata_to_ld(item) for item in items]
+
+
+def find_review(objects: list[dict]) -> dict | None:
+    """The first schema.org Review (or CriticReview) among the objects, searched recursively."""
+    for obj in objects:
+        if _has_type(obj, "Review", "CriticReview"):
+            return obj
+        for value in obj.values():
+            nested = value if isinstance(value, list) else [value]
+            found = find_review([v for v in nested if isinstance(v, dict)])
+            if found:
+                return found
+    return None
+
+
+def review_blocks(tree) -> list[str]:
+    """Text lines of the review container only, with comments, sidebars and navigation removed."""
+    container = _review_container(_strip_boilerplate(copy.deepcopy(tree)))
+    for element in container.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    text = container.text_content() if hasattr(container, "text_content") else ""
+    return [line for line in (" ".join(part.split()) for part in text.split("\n")) if line]
+
+
+def parse_date(value: str | None) -> date | None:
+    """A date from ISO timestamps and the common written forms; None when unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _html_tree(html: str):
+    if not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _fill_metadata(page: ParsedPage, tree, review: dict | None) -> None:
+    item = _first_dict(review.get("itemReviewed")) if review else None
+    meta = _meta_tags(tree)
+    page.headline = _first_text(tree, "//h1") or meta.get("og:title") or _first_text(tree, "//title")
+    page.film_title, page.film_year = _film_identity(item, page.headline, meta, tree)
+    page.critic = _name(review.get("author")) if review else None
+    page.critic = page.critic or _byline(tree) or meta.get("author")
+    page.outlet = (_name(review.get("publisher")) if review else None) or meta.get("og:site_name")
+    page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
+                                   or _first_attr(tree, "//time/@datetime"))
+    page.credits = _credits(item) if item else []
+
+
+def _film_identity(item: dict | None, headline: str | None, meta: dict, tree) -> tuple[str | None, int | None]:
+    if item and _text(item.get("name")):
+        year = _year(item.get("dateCreated") or item.get("datePublished") or item.get("releasedEvent"))
+        return " ".join(_text(item["name"]).split()), year
+    for candidate in (headline, meta.get("og:title"), _first_text(tree, "//title")):
+        title, year = parse_headline(candidate)
+        if title:
+            return title, year
+    return None, None
+
+
+def _fill_rating(page: ParsedPage, tree, review: dict | None) -> None:
+    rating = _first_dict(review.get("reviewRating")) if review else None
+    if rating and rating.get("ratingValue") not in (None, ""):
+        page.structured_rating = {k: rating.get(k) for k in ("ratingValue", "bestRating", "worstRating")}
+        page.structured_rating_rule = review.get("_source", "jsonld")
+        return
+    attr = _data_rating(tree)
+    if attr:
+        page.structured_rating, page.structured_rating_rule = attr, "data_attr"
+
+
+def _data_rating(tree) -> dict | None:
+    container = _review_container(_strip_boilerplate(copy.deepcopy(tree)))
+    for element in container.xpath(".//*[@data-rating or @data-score]"):
+        value = element.get("data-rating") or element.get("data-score")
+        best = element.get("data-best") or element.get("data-max") or element.get("data-scale")
+        return {"ratingValue": value, "bestRating": best, "worstRating": element.get("data-worst")}
+    return None
+
+
+def _credits(item: dict) -> list[Credit]:
+    credits = [Credit(n, "director") for n in _names(item.get("director"))]
+    credits += [Credit(n, "writer") for n in _names(item.get("author")) + _names(item.get("creator"))]
+    for actor in _as_list(item.get("actor")) + _as_list(item.get("actors")):
+        if isinstance(actor, dict) and _has_type(actor, "PerformanceRole"):
+            character = _text(actor.get("characterName"))
+            credits += [Credit(n, "actor", character or None) for n in _names(actor.get("actor"))]
+        else:
+            credits += [Credit(n, "actor") for n in _names(actor)]
+    for character in _as_list(item.get("character")):
+        name = _name(character)
+        if name:
+            credits.append(Credit(name, "character", name))
+    return list(dict.fromkeys(credits))
+
+
+def _strip_boilerplate(tree):
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        marker = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+        is_site_footer = element.tag == "footer" and not element.xpath("ancestor::article")
+        if element.tag in _BOILERPLATE_TAGS or is_site_footer or _BOILERPLATE.search(marker):
+            element.drop_tree()
+    return tree
+
+
+def _review_container(tree):
+    for xpath in ("//article", '//*[contains(@itemtype,"Review")]', "//main", "//body"):
+        found = tree.xpath(xpath)
+        if found:
+            return found[0]
+    return tree
+
+
+def _byline(tree) -> str | None:
+    xpath = ('//*[@rel="author"] | //*[contains(@class,"byline") or contains(@class,"author")'
+             ' or contains(@itemprop,"author")]')
+    for element in tree.xpath(xpath):
+        text = re.sub(r"^\s*(by|words by|reviewed by)\s+", "", element.text_content().strip(), flags=re.I)
+        text = text.split("|")[0].split(",")[0].strip()
+        if 2 <= len(text.split()) <= 4 and not _BOILERPLATE.search(element.get("class", "")):
+            return text
+    return None
+
+
+def _meta_tags(tree) -> dict[str, str]:
+    meta = {}
+    for element in tree.xpath("//meta[@content]"):
+        key = (element.get("property") or element.get("name") or "").strip().lower()
+        if key and key not in meta:
+            meta[key] = element.get("content").strip()
+    return meta
+
+
+def _flatten_graph(data) -> list[dict]:
+    if isinstance(data, list):
+        return [obj for item in data for obj in _flatten_graph(item)]
+    if not isinstance(data, dict):
+        return []
+    graph = data.get("@graph")
+    return _flatten_graph(graph) if isinstance(graph, list) else [data]
+
+
+def _microdata_to_ld(item) -> dict:
+    if not isinstance(item, dict) or "properties" not in item:
+        return item
+    out = {"@type": str(item.get("type", "")).rsplit("/", 1)[-1], "_source": "microdata"}
+    for key, value in item["properties"].items():
+        out[key] = [_microdata_to_ld(v) for v in value] if isinstance(value, list) else _microdata_to_ld(value)
+    return out
+
+
+def _has_type(obj: dict, *types: str) -> bool:
+    declared = obj.get("@type")
+    declared = declared if isinstance(declared, list) else [declared]
+    return any(str(t).rsplit("/", 1)[-1] in types for t in declared if t)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else ([] if value is None else [value])
+
+
+def _first_dict(value) -> dict | None:
+    return next((v for v in _as_list(value) if isinstance(v, dict)), None)
+
+
+def _names(value) -> list[str]:
+    return [n for n in (_name(v) for v in _as_list(value)) if n]
+
+
+def _name(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    text = " ".join(_text(value).split())
+    return text or None
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _year(value) -> int | None:
+    match = re.search(r"\b(18|19|20)\d\d\b", str(value or ""))
+    return int(match.group()) if match else None
+
+
+def _first_text(tree, xpath: str) -> str | None:
+    found = tree.xpath(xpath)
+    text = " ".join(found[0].text_content().split()) if found else ""
+    return text or None
+
+
+def _first_attr(tree, xpath: str) -> str | None:
+    found = tree.xpath(xpath)
+    return str(found[0]) if found else None
