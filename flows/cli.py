@@ -90,11 +90,11 @@ def format_table(rows: list[dict]) -> str:
 def _demo_config_file():
     from contextlib import contextmanager
 
-    from flows.demo_site import demo_config, serve_demo
+    from flows.demo_site import DEMO_PORT, demo_config, serve_demo
 
     @contextmanager
     def running():
-        with serve_demo() as base_url, tempfile.TemporaryDirectory(prefix="critics-demo-") as tmp:
+        with serve_demo(port=DEMO_PORT) as base_url, tempfile.TemporaryDirectory(prefix="critics-demo-") as tmp:
             print(f"Serving the built-in demo site at {base_url}")
             path = Path(tmp) / "demo.toml"
             path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from schemas.config import REPO_ROOT, Config, Source, config_from_dict
+from schemas.config import REPO_ROOT, Config, config_from_dict
 
 DEMO_ROOT = REPO_ROOT / "data" / "demo_site"
 PLACEHOLDER = b"__BASE__"
@@ -35,13 +35,19 @@ def load_truth(root: Path = DEMO_ROOT) -> dict:
     return json.loads((root / "truth.json").read_text(encoding="utf-8"))
 
 
+DEMO_PORT = 8599  # fixed so that URLs, and so review ids, are the same from one `critics run` to the next
+
+
 @contextmanager
 def serve_demo(site_dir: Path | None = None, port: int = 0):
     """Run the demo site in a background thread; yields its base URL (http://127.0.0.1:PORT)."""
     site_dir = Path(site_dir or DEMO_ROOT / "site")
     if not site_dir.is_dir():
         raise FileNotFoundError(f"demo site not found at {site_dir}; run: python data/demo_site/generate.py")
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(site_dir))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), _handler(site_dir))
+    except OSError:  # the preferred port is taken: any free port still gives a correct (if not incremental) run
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site_dir))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
     thread.start()

@@ -78,6 +78,7 @@ class Fetcher:
         self._robots: dict[str, Protego | None] = {}
         self._throttles: dict[str, HostThrottle] = {}
         self._lock = threading.Lock()
+        self._robots_lock = threading.Lock()
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -137,13 +138,11 @@ class Fetcher:
 
     def _throttle(self, url: str) -> HostThrottle:
         host = urlsplit(url).netloc.lower()
+        delay = self._crawl_delay(url)  # outside the lock: it may fetch robots.txt
+        rps = self.rate_per_host.get(host, 1.0)
+        interval = 1.0 / rps if rps > 0 else 0.0
         with self._lock:
-            if host not in self._throttles:
-                rps = self.rate_per_host.get(host, 1.0)
-                interval = 1.0 / rps if rps > 0 else 0.0
-                delay = self._crawl_delay(url)
-                self._throttles[host] = HostThrottle(max(interval, delay))
-            return self._throttles[host]
+            return self._throttles.setdefault(host, HostThrottle(max(interval, delay)))
 
     def _crawl_delay(self, url: str) -> float:
         robots = self._robots_for(url)
@@ -153,7 +152,7 @@ class Fetcher:
     def _robots_for(self, url: str) -> Protego | None:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}".lower()
-        with self._lock:
+        with self._robots_lock:  # one robots.txt fetch per host, even with many threads
             if key not in self._robots:
                 self._robots[key] = self._load_robots(key)
             return self._robots[key]

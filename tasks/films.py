@@ -36,7 +36,8 @@ def parse_headline(headline: str | None) -> tuple[str | None, int | None]:
 
 def _quoted_title(text: str) -> str | None:
     """The quoted title in 'Review: ‘Harvest’ is a slog' or "'Harvest' (2024)"."""
-    match = re.search(r"(?:^|[\s:(])[\"“‘'«]([^\"“”‘’'«»]{1,120}?)[\"”’'»](?=$|[\s:,.!?)(–—-])", text)
+    # An apostrophe followed by a letter (Keeper's) is part of the title, not its closing quote.
+    match = re.search(r"(?:^|[\s:(])[\"“‘'«]((?:[^\"“”‘’'«»]|['’](?=[a-z]))+?)[\"”’'»](?=$|[\s:,.!?)(–—-])", text)
     return match.group(1).strip() if match else None
 
 

@@ -15,6 +15,11 @@ from tasks.fetch import FetchResult
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 
+def query_frame(con, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query and return its result as a Polars frame (via Arrow)."""
+    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+
+
 def work_path(db_path: str | Path) -> Path:
     """The pipeline's private working database beside the published one."""
     db_path = Path(db_path)
@@ -50,11 +55,11 @@ def start_run(con, run_id: str, kind: str) -> None:
 
 def known_pages(con, urls: list[str]) -> dict[str, dict]:
     """Stored fetch state (etag, last_modified, sha256, is_loaded) for the given URLs."""
-    frame = pl.DataFrame({"url": urls}, schema={"url": pl.String})
-    rows = con.execute(
-        """SELECT p.url, p.etag, p.last_modified, p.sha256,
+    con.register("wanted_urls", pl.DataFrame({"url": urls}, schema={"url": pl.String}).to_arrow())
+    rows = query_frame(
+        con, """SELECT p.url, p.etag, p.last_modified, p.sha256,
                   EXISTS (SELECT 1 FROM staging.reviews r WHERE r.fetched_url = p.url AND r.sha256 = p.sha256) AS is_loaded
-           FROM raw.pages p JOIN frame USING (url)""").pl()
+           FROM raw.pages p JOIN wanted_urls USING (url)""")
     return {row["url"]: row for row in rows.to_dicts()}
 
 
@@ -71,7 +76,7 @@ def record_fetches(con, run_id: str, source_of: dict[str, str], results: list[Fe
         if pages:
             con.register("pages", pl.DataFrame(pages, schema=_PAGE_SCHEMA).to_arrow())
             con.execute(_UPSERT_PAGES)
-            con.execute("""INSERT INTO raw.page_versions SELECT url, sha256, last_fetched_at FROM pages
+            con.execute("""INSERT INTO raw.page_versions SELECT url, sha256, fetched_at FROM pages
                            WHERE sha256 IS NOT NULL ON CONFLICT DO NOTHING""")
 
 

@@ -14,7 +14,7 @@ from lxml import etree
 
 from schemas.records import Credit, ParsedPage
 from tasks.clean import decode_html
-from tasks.films import parse_headline
+from tasks.films import normalise_title, parse_headline
 
 MIN_REVIEW_WORDS = 50
 # Class/id fragments of page furniture that never holds the critic's own words.
@@ -27,6 +27,7 @@ _BOILERPLATE = re.compile(
 _BOILERPLATE_TAGS = ("nav", "aside", "script", "style", "noscript", "form", "iframe", "template", "button")
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "section",
                "article", "blockquote", "br", "tr", "dd", "dt", "figcaption", "time"}
+_REVIEWISH = re.compile(r"\breview\b|^\s*['‘\"“]|\((?:19|20)\d\d\)", re.I)
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y/%m/%d")
 
 
@@ -40,8 +41,8 @@ def parse_page(body: bytes, url: str, content_type: str | None = None) -> Parsed
         return page
     page.canonical_url = canonical_url(tree, url)
     review = find_review(jsonld_objects(tree) + microdata_objects(tree, url))
-    _fill_metadata(page, tree, review)
     page.body_text = main_text(html, url)
+    _fill_metadata(page, tree, review)
     page.rating_text_blocks = review_blocks(tree)
     _fill_rating(page, tree, review)
     if len(page.body_text.split()) < MIN_REVIEW_WORDS:
@@ -141,9 +142,12 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None) -> None:
     meta = _meta_tags(tree)
     page.headline = _first_text(tree, "//h1") or meta.get("og:title") or _first_text(tree, "//title")
     page.film_title, page.film_year = _film_identity(item, page.headline, meta, tree)
+    if page.film_title and page.film_year is None:
+        page.film_year = _year_in_text(page.film_title, page.body_text)
     page.critic = _name(review.get("author")) if review else None
     page.critic = page.critic or _byline(tree) or meta.get("author")
-    page.outlet = (_name(review.get("publisher")) if review else None) or meta.get("og:site_name")
+    page.outlet = ((_name(review.get("publisher")) if review else None) or meta.get("og:site_name")
+                   or meta.get("application-name") or _title_suffix(tree, meta))
     page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
                                    or _first_attr(tree, "//time/@datetime"))
     page.credits = _credits(item) if item else []
@@ -153,11 +157,31 @@ def _film_identity(item: dict | None, headline: str | None, meta: dict, tree) ->
     if item and _text(item.get("name")):
         year = _year(item.get("dateCreated") or item.get("datePublished") or item.get("releasedEvent"))
         return " ".join(_text(item["name"]).split()), year
-    for candidate in (headline, meta.get("og:title"), _first_text(tree, "//title")):
-        title, year = parse_headline(candidate)
-        if title:
-            return title, year
-    return None, None
+    candidates = [c for c in (headline, meta.get("og:title"), meta.get("twitter:title"), _first_text(tree, "//title")) if c]
+    parsed = [(c, *parse_headline(c)) for c in candidates]
+    parsed = [p for p in parsed if p[1]]
+    if not parsed:
+        return None, None
+    # Prefer a headline that is shaped like a review headline ("X review", "'X'", "X (2024)").
+    title = next((t for c, t, _ in parsed if _REVIEWISH.search(c)), parsed[0][1])
+    key = normalise_title(title)
+    year = next((y for _, t, y in parsed if y and normalise_title(t) == key), None)
+    return title, year
+
+
+def _year_in_text(title: str, text: str) -> int | None:
+    """A release year printed after the title in the body, as in 'The Harvest (2024)'."""
+    match = re.search(re.escape(title) + r"[’'\"]?\s*\(((?:19|20)\d\d)\)", text)
+    return int(match.group(1)) if match else None
+
+
+def _title_suffix(tree, meta: dict) -> str | None:
+    """The outlet name a <title> appends after ' | ' or ' - ' to the page's own headline."""
+    title = _first_text(tree, "//title") or ""
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    if len(parts) < 2 or _REVIEWISH.search(parts[-1]):
+        return None
+    return parts[-1].strip() or None
 
 
 def _fill_rating(page: ParsedPage, tree, review: dict | None) -> None:
@@ -217,11 +241,14 @@ def _review_container(tree):
 
 def _byline(tree) -> str | None:
     xpath = ('//*[@rel="author"] | //*[contains(@class,"byline") or contains(@class,"author")'
-             ' or contains(@itemprop,"author")]')
+             ' or contains(@class,"reviewer") or contains(@class,"critic-name") or contains(@itemprop,"author")]'
+             ' | //*[contains(@class,"meta")][time]')
     for element in tree.xpath(xpath):
-        text = re.sub(r"^\s*(by|words by|reviewed by)\s+", "", element.text_content().strip(), flags=re.I)
-        text = text.split("|")[0].split(",")[0].strip()
-        if 2 <= len(text.split()) <= 4 and not _BOILERPLATE.search(element.get("class", "")):
+        if element.xpath('ancestor-or-self::*[contains(@class,"comment")]'):
+            continue  # a commenter is not the critic
+        text = re.sub(r"^\s*(by|words by|reviewed by|review by)\s+", "", element.text_content().strip(), flags=re.I)
+        text = re.split(r"\s*[|,—–]\s*|\s+-\s+|\s+on\s+|\s+for\s+", text)[0].strip()
+        if 2 <= len(text.split()) <= 4:
             return text
     return None
 

@@ -11,7 +11,7 @@ import polars as pl
 from schemas.config import Config
 from tasks.consensus import AspectStat, consensus_sentence
 from tasks.films import resolve_films
-from tasks.load import SCHEMA_DIR
+from tasks.load import SCHEMA_DIR, query_frame
 
 PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus")
 _MODEL_MARKER = re.compile(r"^-- model: (\S+)\s*$", re.M)
@@ -64,9 +64,9 @@ def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[
 
 def consensus_table(con) -> pl.DataFrame:
     """The published consensus rows, best first, for printing."""
-    return con.execute("""SELECT title, year, review_count, fresh_count, tomatometer, tomatometer_low,
+    return query_frame(con, """SELECT title, year, review_count, fresh_count, tomatometer, tomatometer_low,
                                  tomatometer_high, status, avg_score, top_critic_count
-                          FROM film_consensus ORDER BY tomatometer DESC, review_count DESC, title""").pl()
+                          FROM film_consensus ORDER BY tomatometer DESC, review_count DESC, title""")
 
 
 def _set_variables(con, config: Config, published_at: datetime) -> None:
@@ -95,10 +95,10 @@ def _write_top_critics(con, config: Config) -> None:
 
 
 def _write_consensus_text(con) -> None:
-    stats = con.execute("SELECT * FROM film_aspect_stats").pl()
-    meters = con.execute("""SELECT films.film_id, films.title, count(*) AS review_count,
+    stats = query_frame(con, "SELECT * FROM film_aspect_stats")
+    meters = query_frame(con, """SELECT films.film_id, films.title, count(*) AS review_count,
                                    CAST((200 * count(*) FILTER (WHERE verdict = 'fresh') + count(*)) // (2 * count(*)) AS INTEGER) AS tomatometer
-                            FROM reviews JOIN films USING (film_id) GROUP BY ALL""").pl()
+                            FROM reviews JOIN films USING (film_id) GROUP BY ALL""")
     by_film: dict[str, list[AspectStat]] = {}
     for row in stats.to_dicts():
         by_film.setdefault(row["film_id"], []).append(

@@ -1,0 +1,72 @@
+"""Shared fixtures: an isolated Prefect home, and one real crawl of the demo site over loopback."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Prefect reads its settings at import: give the test session its own home and embedded server.
+_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="critics-test-prefect-"))
+os.environ["PREFECT_HOME"] = str(_PREFECT_HOME)
+os.environ.pop("PREFECT_API_URL", None)
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+REALDATA = SHARED / "realdata"
+
+
+@dataclass
+class DemoRun:
+    """A finished crawl of a private copy of the demo site."""
+
+    db: Path
+    base_url: str
+    site_dir: Path
+    truth: dict
+    summary: dict
+    config_path: Path
+
+
+def write_demo_config(base_url: str, path: Path) -> Path:
+    """The built-in demo config for base_url, as a TOML file."""
+    from flows.cli import config_to_toml
+    from flows.demo_site import demo_config
+
+    path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_site_copy(tmp_path_factory) -> Path:
+    """A private copy of the demo site that tests may serve (never edit the committed one)."""
+    target = tmp_path_factory.mktemp("demo") / "site"
+    shutil.copytree(REPO_ROOT / "data" / "demo_site" / "site", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site_copy):
+    """The private demo site served on loopback for the whole session (stable URLs across runs)."""
+    from flows.demo_site import serve_demo
+
+    with serve_demo(demo_site_copy) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, demo_site_copy, demo_server) -> DemoRun:
+    """Crawl the demo site once over loopback into a fresh DuckDB file through the nightly flow."""
+    from flows.demo_site import load_truth
+    from flows.nightly import nightly
+
+    work = tmp_path_factory.mktemp("demo-run")
+    config_path = write_demo_config(demo_server, work / "demo.toml")
+    summary = nightly(config_path=str(config_path), db=str(work / "critics.duckdb"))
+    return DemoRun(work / "critics.duckdb", demo_server, demo_site_copy, load_truth(), summary, config_path)
