@@ -1,30 +1,63 @@
-"""The pipeline flows: nightly run over the configured sources, and ad-hoc scrape of given URLs."""
+"""The pipeline flows: nightly run, ad-hoc scrape, reprocess from the raw archive, and publish."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from prefect import flow
 
-from flows.steps import (begin_run, clean_pages, discover, extract_reviews, fetch_pages, load_batch,
-                         parse_pages, publish, read_config, record_discovery)
+from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, discover, drop_orphans,
+                         extract_reviews, fetch_pages, load_batch, parse_pages, publish, read_archive,
+                         read_config, record_discovery, republish, start_progress)
 from schemas.config import DEFAULT_DB, Config
 from tasks.batch import Batch, batched
 from tasks.fetch import Fetcher
+from tasks.runlock import writer_lock
 
 
 @flow(name="nightly")
 def nightly(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
     """One full night: discover, fetch, parse, clean, chunk, extract, load, publish."""
     config = read_config(config_path)
-    return crawl(config, db, kind="nightly")
+    with writer_lock(db):
+        return crawl(config, db, kind="nightly")
 
 
 @flow(name="scrape")
 def scrape(urls: list[str], config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
     """The same pipeline for the given URLs (review pages, sitemaps, feeds or listings)."""
     config = read_config(config_path)
-    return crawl(config, db, kind="scrape", urls=urls)
+    with writer_lock(db):
+        return crawl(config, db, kind="scrape", urls=urls)
+
+
+@flow(name="reprocess")
+def reprocess(config_path: str, since: date | None = None, db: str = str(DEFAULT_DB)) -> dict[str, int]:
+    """Re-extract archived pages without fetching (all, or those changed since a date), then publish."""
+    config = read_config(config_path)
+    with writer_lock(db):
+        run_id = begin_run(db, new_run_id("reprocess"), "reprocess")
+        pages = archived_pages(db, since)
+        progress = start_progress("reprocess", len(pages))
+        seen_canonical: dict[str, str] = {}
+        for rows in batched(pages, config.batch_size):
+            batch = read_archive(db, rows, config)
+            batch = parse_pages(batch)
+            batch = clean_pages(batch)
+            batch = extract_reviews(batch, config, seen_canonical)
+            load_batch(db, run_id, batch)
+            advance_progress(progress, batch)
+        if since is None:
+            drop_orphans(db)
+        return publish(db, config, run_id)
+
+
+@flow(name="publish")
+def publish_tables(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
+    """Rebuild the public tables from staging and swap in a fresh reader snapshot."""
+    config = read_config(config_path)
+    with writer_lock(db):
+        return republish(db, config)
 
 
 def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> dict[str, int]:
@@ -33,6 +66,7 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     fetcher = make_fetcher(config, urls)
     frontier = discover(config, fetcher, urls)
     record_discovery(db, run_id, frontier)
+    progress = start_progress(kind, len(frontier.targets))
     seen_canonical: dict[str, str] = {}
     for targets in batched(frontier.targets, config.batch_size):
         batch = fetch_pages(db, Batch(list(targets)), fetcher, concurrency=4)
@@ -40,6 +74,7 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
         batch = clean_pages(batch)
         batch = extract_reviews(batch, config, seen_canonical)
         load_batch(db, run_id, batch)
+        advance_progress(progress, batch)
     fetcher.close()
     return publish(db, config, run_id)
 

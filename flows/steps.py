@@ -1,6 +1,7 @@
 """Thin Prefect task wrappers around the step logic in tasks/; only network and database steps retry."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from prefect import task
@@ -8,10 +9,11 @@ from prefect.cache_policies import NO_CACHE
 
 from schemas.config import Config, load_config
 from tasks import batch as steps
-from tasks import load, publish as publishing
+from tasks import incremental, load, publish as publishing
 from tasks.batch import Batch
 from tasks.crawl import Frontier, assign_urls, discover_source
 from tasks.fetch import Fetcher
+from tasks.progress import Progress, print_line
 
 DB_RETRIES = dict(retries=2, retry_delay_seconds=1)
 
@@ -78,11 +80,68 @@ def extract_reviews(batch: Batch, config: Config, seen_canonical: dict[str, str]
 @task(name="load", cache_policy=NO_CACHE, **DB_RETRIES)
 def load_batch(db: str, run_id: str, batch: Batch) -> int:
     """Fetch log, page state, staging rows and per-URL outcomes, in bulk."""
+    gone = incremental.removed_urls(batch.results)
     with load.open_work(db) as con:
         load.record_fetches(con, run_id, batch.source_of, batch.results, batch.hashes)
+        incremental.unpublish(con, gone)
         load.upsert_reviews(con, run_id, batch.reviews, batch.source_of, batch.hashes)
-        load.record_outcomes(con, run_id, steps.loaded_outcomes(batch))
+        load.record_outcomes(con, run_id, incremental.mark_removed(steps.loaded_outcomes(batch), gone))
     return len(batch.reviews)
+
+
+@task(name="list archived pages", cache_policy=NO_CACHE, **DB_RETRIES)
+def archived_pages(db: str, since: date | None) -> list[dict]:
+    """Latest archived version of every live page (changed on or after since, when given)."""
+    with load.open_work(db) as con:
+        return incremental.archived_pages(con, since)
+
+
+@task(name="read archive", cache_policy=NO_CACHE)
+def read_archive(db: str, rows: list[dict], config: Config) -> Batch:
+    """Archived bytes of a batch of pages, as if just fetched."""
+    return incremental.archive_batch(rows, load.archive_root(db), config)
+
+
+@task(name="drop orphans", cache_policy=NO_CACHE, **DB_RETRIES)
+def drop_orphans(db: str) -> int:
+    """Staging rows of pages that are no longer live go (the raw archive keeps them)."""
+    with load.open_work(db) as con:
+        return incremental.drop_orphans(con)
+
+
+@task(name="republish", cache_policy=NO_CACHE, **DB_RETRIES)
+def republish(db: str, config: Config) -> dict[str, int]:
+    """Rebuild the marts from staging and swap in the snapshot, without a new crawl."""
+    with load.open_work(db) as con:
+        publishing.build_marts(con, config)
+        publishing.snapshot(con, Path(db), None)
+        return incremental.latest_summary(con)
+
+
+def start_progress(label: str, total: int) -> tuple[Progress, object | None]:
+    """A terminal progress line and a Prefect progress artifact for this run."""
+    from prefect.artifacts import create_progress_artifact
+
+    progress = Progress(label, total)
+    try:
+        artifact = create_progress_artifact(0.0, key=f"{label}-progress", description=f"{label}: pages settled")
+    except Exception:  # progress display must never fail a run
+        artifact = None
+    return progress, artifact
+
+
+def advance_progress(tracker: tuple[Progress, object | None], batch: Batch) -> None:
+    """Count a finished batch, print the line and move the artifact."""
+    from prefect.artifacts import update_progress_artifact
+
+    progress, artifact = tracker
+    progress.advance([outcome for _, _, outcome, _ in steps.loaded_outcomes(batch)])
+    print_line(progress)
+    if artifact is not None:
+        try:
+            update_progress_artifact(artifact, progress.percent, description=progress.line())
+        except Exception:
+            pass
 
 
 @task(name="publish", cache_policy=NO_CACHE, **DB_RETRIES)

@@ -1,6 +1,7 @@
 -- Marts layer: the public tables users query. Rebuilt whole inside one transaction at publish.
--- Inputs written by the publish step just before: staging.film_map (title resolution),
--- staging.top_critics (from config) and staging.consensus_text (one sentence set per film).
+-- Inputs written by the publish step: staging.film_map (title resolution), staging.mention_sentences,
+-- staging.top_critics (from config), staging.consensus_text and staging.consensus_citations.
+-- consensus_history is the one mart kept across publishes (it feeds the certified-fresh hysteresis).
 -- Thresholds come from DuckDB variables set by the publish step (getvariable).
 
 -- model: films
@@ -60,32 +61,122 @@ SELECT review_id, chunk_index, name, kind, role, surface, char_start, char_end, 
 FROM published ORDER BY review_id, char_start;
 COMMENT ON TABLE mentions IS 'Grain: one row per mention (review_id, char_start); offsets index reviews.text.';
 
--- model: film_aspect_stats
-CREATE OR REPLACE TEMP TABLE film_aspect_stats AS
-WITH aspect_reviews AS (
-    SELECT reviews.film_id, mentions.name AS aspect, mentions.review_id,
-           avg(mentions.sentiment) AS review_sentiment
-    FROM mentions JOIN reviews USING (review_id)
+-- model: aspect_reviews
+CREATE OR REPLACE TEMP TABLE aspect_reviews AS
+WITH aspect_mentions AS (
+    SELECT reviews.film_id, mentions.name AS aspect, mentions.review_id, mentions.char_start,
+           mentions.sentiment, sentences.sentence_start, sentences.sentence_end, sentences.sentence
+    FROM mentions
+    JOIN reviews USING (review_id)
+    JOIN staging.mention_sentences AS sentences USING (review_id, char_start)
     WHERE mentions.kind = 'aspect'
+),
+per_review AS (
+    SELECT film_id, aspect, review_id,
+           count(*) AS mention_count,
+           avg(sentiment) AS review_sentiment,
+           -- The review's most strongly worded sentence about the aspect stands for it in quotes and citations.
+           arg_max(sentence_start, abs(sentiment)) AS sentence_start,
+           arg_max(sentence_end, abs(sentiment)) AS sentence_end,
+           arg_max(sentence, abs(sentiment)) AS sentence
+    FROM aspect_mentions
     GROUP BY ALL
 )
+SELECT per_review.*,
+       CASE WHEN review_sentiment > 0.1 THEN 'positive' WHEN review_sentiment < -0.1 THEN 'negative' ELSE 'neutral' END AS stance
+FROM per_review;
+
+-- model: film_aspect_stats
+CREATE OR REPLACE TEMP TABLE film_aspect_stats AS
 SELECT film_id, aspect,
        count(*) AS review_count,
-       count(*) FILTER (WHERE review_sentiment > 0.1) AS positive_count,
-       count(*) FILTER (WHERE review_sentiment < -0.1) AS negative_count
+       sum(mention_count) AS mention_count,
+       count(*) FILTER (WHERE stance = 'positive') AS positive_count,
+       count(*) FILTER (WHERE stance = 'negative') AS negative_count
 FROM aspect_reviews
 GROUP BY ALL;
 
--- model: film_consensus
-CREATE OR REPLACE TABLE film_consensus AS
+-- model: film_aspects
+CREATE OR REPLACE TABLE film_aspects AS
+WITH stats AS (
+    SELECT film_aspect_stats.*,
+           round(positive_count / review_count, 3) AS share_positive,
+           CASE WHEN positive_count >= negative_count THEN 'positive' ELSE 'negative' END AS majority_stance
+    FROM film_aspect_stats
+),
+ranked_quotes AS (
+    -- Representative: from the majority side, most strongly worded first; one quote per review.
+    SELECT aspect_reviews.film_id, aspect_reviews.aspect, aspect_reviews.review_id, aspect_reviews.sentence,
+           row_number() OVER (PARTITION BY aspect_reviews.film_id, aspect_reviews.aspect
+                              ORDER BY abs(aspect_reviews.review_sentiment) DESC, aspect_reviews.review_id) AS quote_rank
+    FROM aspect_reviews
+    JOIN stats USING (film_id, aspect)
+    WHERE aspect_reviews.stance = stats.majority_stance
+),
+quotes AS (
+    SELECT film_id, aspect,
+           any_value(sentence) FILTER (WHERE quote_rank = 1) AS quote_1,
+           any_value(review_id) FILTER (WHERE quote_rank = 1) AS quote_1_review_id,
+           any_value(sentence) FILTER (WHERE quote_rank = 2) AS quote_2,
+           any_value(review_id) FILTER (WHERE quote_rank = 2) AS quote_2_review_id
+    FROM ranked_quotes
+    WHERE quote_rank <= 2
+    GROUP BY ALL
+)
+SELECT stats.film_id, stats.aspect, stats.mention_count, stats.review_count, stats.positive_count,
+       stats.negative_count, stats.share_positive,
+       quotes.quote_1, quotes.quote_1_review_id, quotes.quote_2, quotes.quote_2_review_id
+FROM stats
+LEFT JOIN quotes USING (film_id, aspect)
+ORDER BY stats.film_id, stats.review_count DESC, stats.aspect;
+COMMENT ON TABLE film_aspects IS 'Grain: one row per film and aspect (film_id, aspect); quotes are review sentences from the majority side.';
+
+-- model: film_people
+CREATE OR REPLACE TABLE film_people AS
+WITH person_mentions AS (
+    SELECT reviews.film_id, mentions.name AS person, mentions.role, mentions.review_id, mentions.sentiment
+    FROM mentions JOIN reviews USING (review_id)
+    WHERE mentions.kind = 'person'
+)
+SELECT film_id, person,
+       -- The role most mentions give the person (credits name one; uncredited mentions may have none).
+       mode(role) AS role,
+       count(*) AS mention_count,
+       count(DISTINCT review_id) AS review_count,
+       round(avg(sentiment), 3) AS mean_sentiment
+FROM person_mentions
+GROUP BY film_id, person
+ORDER BY film_id, mention_count DESC, person;
+COMMENT ON TABLE film_people IS 'Grain: one row per film and person mentioned in its reviews (film_id, person).';
+
+-- model: consensus_history_table
+CREATE TABLE IF NOT EXISTS consensus_history (
+    film_id          VARCHAR NOT NULL,
+    publish_night    DATE NOT NULL,
+    published_at     TIMESTAMP NOT NULL,
+    review_count     BIGINT NOT NULL,
+    fresh_count      BIGINT NOT NULL,
+    tomatometer      INTEGER NOT NULL,
+    status           VARCHAR,
+    avg_score        DOUBLE,
+    PRIMARY KEY (film_id, publish_night)
+);
+COMMENT ON TABLE consensus_history IS 'Grain: one row per film and publish night (film_id, publish_night); a night runs noon to noon in the config timezone and its latest publish wins.';
+
+-- model: film_meters
+CREATE OR REPLACE TEMP TABLE film_meters AS
 WITH counts AS (
     SELECT film_id,
            count(*) AS review_count,
            count(*) FILTER (WHERE verdict = 'fresh') AS fresh_count,
            count(score) AS scored_count,
            avg(score) AS avg_score,
+           stddev_pop(score) AS score_stddev,
            count(*) FILTER (WHERE is_top_critic) AS top_critic_count,
-           count(*) FILTER (WHERE is_top_critic AND verdict = 'fresh') AS top_critic_fresh_count
+           count(*) FILTER (WHERE is_top_critic AND verdict = 'fresh') AS top_critic_fresh_count,
+           avg(score) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
+           count(score) FILTER (WHERE is_top_critic) AS top_critic_scored_count,
+           count(*) FILTER (WHERE verdict_source = 'model') AS model_verdict_count
     FROM reviews
     GROUP BY film_id
 ),
@@ -107,29 +198,122 @@ intervals AS (
              / (1 + z * z / review_count) AS wilson_half
     FROM meters
 ),
+previous AS (
+    -- Status as of the latest earlier night (a same-night republish never feeds on itself).
+    SELECT film_id, arg_max(status, publish_night) AS previous_status
+    FROM consensus_history
+    WHERE publish_night < getvariable('publish_night')
+    GROUP BY film_id
+),
 statuses AS (
-    SELECT intervals.*,
+    SELECT intervals.*, previous.previous_status,
            CASE
                WHEN review_count < getvariable('min_reviews_for_status') THEN NULL
                WHEN tomatometer >= getvariable('certified_threshold')
                     AND review_count >= getvariable('certified_min_reviews')
                     AND top_critic_count >= getvariable('certified_min_top_critics') THEN 'certified_fresh'
+               -- RT's hysteresis: a certified film keeps the badge until it falls below the keep threshold.
+               WHEN previous.previous_status = 'certified_fresh'
+                    AND tomatometer >= getvariable('certified_keep_threshold') THEN 'certified_fresh'
                WHEN tomatometer >= getvariable('fresh_threshold') THEN 'fresh'
                ELSE 'rotten'
            END AS status
     FROM intervals
+    LEFT JOIN previous USING (film_id)
+),
+labelled AS (
+    SELECT statuses.*,
+           -- Metacritic bands on the score as Metacritic prints it (an integer, rounded half up).
+           CASE
+               WHEN scored_count < getvariable('min_scored_for_label') THEN NULL
+               WHEN floor(avg_score + 0.5) >= 81 THEN 'universal acclaim'
+               WHEN floor(avg_score + 0.5) >= 61 THEN 'generally favorable'
+               WHEN floor(avg_score + 0.5) >= 40 THEN 'mixed or average'
+               WHEN floor(avg_score + 0.5) >= 20 THEN 'generally unfavorable'
+               ELSE 'overwhelming dislike'
+           END AS avg_score_label,
+           least(fresh_count, review_count - fresh_count) / review_count AS minority_share
+    FROM statuses
 )
-SELECT films.film_id, films.title, films.year,
-       statuses.review_count, statuses.fresh_count, statuses.tomatometer,
+SELECT film_id, review_count, fresh_count, tomatometer,
        round(100 * greatest(wilson_center - wilson_half, 0), 1) AS tomatometer_low,
        round(100 * least(wilson_center + wilson_half, 1), 1) AS tomatometer_high,
-       statuses.status, statuses.scored_count,
-       round(statuses.avg_score, 1) AS avg_score,
-       statuses.top_critic_count, statuses.top_critic_tomatometer,
+       status, previous_status, scored_count,
+       round(avg_score, 1) AS avg_score, avg_score_label,
+       top_critic_count, top_critic_tomatometer,
+       round(top_critic_avg_score, 1) AS top_critic_avg_score,
+       CASE WHEN scored_count >= 2 THEN round(score_stddev, 1) END AS score_stddev,
+       -- Critics split: enough reviews, and either the smaller verdict side holds 35% or more,
+       -- or (with 4+ scores) the scores spread 25 points or more around their mean.
+       CASE WHEN review_count >= getvariable('min_reviews_for_status') THEN
+           minority_share >= 0.35 OR (scored_count >= getvariable('min_scored_for_label') AND score_stddev >= 25)
+       END AS is_controversial,
+       round(model_verdict_count / review_count, 3) AS model_verdict_share
+FROM labelled;
+
+-- model: film_consensus
+CREATE OR REPLACE TABLE film_consensus AS
+SELECT films.film_id, films.title, films.year,
+       meters.review_count, meters.fresh_count, meters.tomatometer,
+       meters.tomatometer_low, meters.tomatometer_high,
+       meters.status, meters.scored_count, meters.avg_score,
+       meters.top_critic_count, meters.top_critic_tomatometer,
        consensus_text.consensus,
-       CAST(getvariable('published_at') AS TIMESTAMP) AS published_at
+       CAST(getvariable('published_at') AS TIMESTAMP) AS published_at,
+       meters.avg_score_label, meters.top_critic_avg_score, meters.score_stddev,
+       meters.is_controversial, meters.model_verdict_share
 FROM films
-JOIN statuses USING (film_id)
+JOIN film_meters AS meters USING (film_id)
 LEFT JOIN staging.consensus_text AS consensus_text USING (film_id)
 ORDER BY films.film_id;
 COMMENT ON TABLE film_consensus IS 'Grain: one row per film (film_id) as of the latest publish.';
+
+-- model: consensus_citations
+CREATE OR REPLACE TABLE consensus_citations AS
+SELECT film_id, claim, review_id, char_start, char_end, sentence
+FROM staging.consensus_citations
+ORDER BY film_id, claim_index, citation_index;
+COMMENT ON TABLE consensus_citations IS 'Grain: one row per consensus claim and cited review sentence (film_id, claim, review_id); offsets index reviews.text.';
+
+-- model: consensus_history
+DELETE FROM consensus_history WHERE publish_night = getvariable('publish_night');
+INSERT INTO consensus_history
+SELECT film_id, getvariable('publish_night'), CAST(getvariable('published_at') AS TIMESTAMP),
+       review_count, fresh_count, tomatometer, status, avg_score
+FROM film_consensus;
+
+-- model: critic_stats
+CREATE OR REPLACE TABLE critic_stats AS
+WITH keyed AS (
+    SELECT reviews.*, coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_key
+    FROM reviews
+),
+film_totals AS (
+    -- Per review: the sum and count of scores of the same film by other critics (other bylines or outlets).
+    SELECT keyed.*,
+           sum(score) OVER (PARTITION BY film_id) - sum(score) OVER (PARTITION BY film_id, critic_key, outlet) AS others_score_sum,
+           count(score) OVER (PARTITION BY film_id) - count(score) OVER (PARTITION BY film_id, critic_key, outlet) AS others_scored_count
+    FROM keyed
+),
+judged AS (
+    SELECT film_totals.*, film_consensus.status AS film_status,
+           CASE WHEN score IS NOT NULL AND others_scored_count > 0
+                THEN score - others_score_sum / others_scored_count END AS score_gap
+    FROM film_totals JOIN film_consensus USING (film_id)
+)
+SELECT critic_key AS critic, outlet,
+       count(*) AS review_count,
+       count(score) AS scored_count,
+       round(avg(score), 1) AS avg_score,
+       round(count(*) FILTER (WHERE verdict = 'fresh') / count(*), 3) AS fresh_share,
+       round(avg(score_gap), 1) AS leniency,
+       count(score_gap) AS leniency_review_count,
+       -- Agreement: share of their verdicts on the same side as the film's status (films with a status only).
+       round(count(*) FILTER (WHERE (verdict = 'fresh') = (film_status <> 'rotten'))
+             / nullif(count(film_status), 0), 3) AS consensus_agreement,
+       count(film_status) AS agreement_review_count,
+       bool_or(is_top_critic) AS is_top_critic
+FROM judged
+GROUP BY critic_key, outlet
+ORDER BY review_count DESC, critic, outlet;
+COMMENT ON TABLE critic_stats IS 'Grain: one row per critic and outlet (critic, outlet); unsigned reviews as critic ''(unsigned)''.';

@@ -27,7 +27,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def repair_text(text: str) -> str:
     """Fix mojibake and normalise whitespace while keeping paragraph breaks."""
-    text = ftfy.fix_text(text, normalization="NFC")
+    # Keep curly quotes as the critic typed them; only undo encoding damage.
+    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
     lines = [re.sub(r"[ \t\u00a0\u200b]+", " ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
 

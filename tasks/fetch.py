@@ -2,18 +2,28 @@
 from __future__ import annotations
 
 import email.utils
+import http.client
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from protego import Protego
 
 from schemas.config import FetchSettings
+from tasks.scope import BlockedAddress, Scope, ScopedAdapter
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+PAGE_TIMEOUT_S = 60.0  # default total time per page (all hops, retries and reads) until FetchSettings has it
+MAX_REDIRECTS = 5
+MAX_ROBOTS_BYTES = 512_000
+MAX_CRAWL_DELAY_S = 30.0  # a robots.txt Crawl-delay of hours must not stall the night
+# Everything the network can throw mid-request or mid-body; all are retried.
+NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 
 
 @dataclass
@@ -45,8 +55,8 @@ class FetchResult:
     attempts: list[Attempt] = field(default_factory=list)
 
 
-class TooLarge(Exception):
-    """The body passed the configured byte limit."""
+class Refused(Exception):
+    """A fetch that must not be retried: too large, too slow, out of scope, redirect loop; the message is the reason."""
 
 
 class HostThrottle:
@@ -68,13 +78,19 @@ class HostThrottle:
 
 
 class Fetcher:
-    """A requests.Session with robots.txt, per-host throttles, retries and byte limits."""
+    """A requests.Session with robots.txt, scope checks, per-host throttles, retries and size/time limits."""
 
-    def __init__(self, settings: FetchSettings, rate_per_host: dict[str, float] | None = None):
+    def __init__(self, settings: FetchSettings, rate_per_host: dict[str, float] | None = None,
+                 scope: Scope | None = None):
         self.settings = settings
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = settings.user_agent
         self.rate_per_host = rate_per_host or {}
+        # Without an explicit scope, the hosts the run was configured with are the scope.
+        self.scope = scope or Scope.from_urls([f"http://{host}/" for host in self.rate_per_host])
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"})
+        adapter = ScopedAdapter(self.scope)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self._robots: dict[str, Protego | None] = {}
         self._throttles: dict[str, HostThrottle] = {}
         self._lock = threading.Lock()
@@ -85,51 +101,85 @@ class Fetcher:
         self.session.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """Fetch one URL politely; never raises for network or HTTP trouble."""
+        """Fetch one URL politely within the page time limit; never raises for network or HTTP trouble."""
+        refusal = self.scope.refusal(url)
+        if refusal:
+            return FetchResult(url, "rejected", reason=f"out of scope: {refusal}")
         if not self.allowed(url):
             return FetchResult(url, "rejected", reason="robots.txt disallows")
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-        result = FetchResult(url, "rejected")
+        result, deadline = FetchResult(url, "rejected"), time.monotonic() + self.page_timeout_s
         for attempt in range(1, self.settings.retries + 2):
             self._throttle(url).wait()
-            retry_after = self._attempt(url, headers, attempt, result)
+            retry_after = self._attempt(url, headers, attempt, result, deadline)
             if retry_after is None:
                 return result
             time.sleep(retry_after)
         return result
+
+    @property
+    def page_timeout_s(self) -> float:
+        """Total seconds one page may take over all redirects, retries and reads."""
+        return float(getattr(self.settings, "page_timeout_s", PAGE_TIMEOUT_S))
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt of the URL's host lets our user agent fetch it."""
         robots = self._robots_for(url)
         return robots is None or robots.can_fetch(url, self.settings.user_agent)
 
-    def _attempt(self, url: str, headers: dict, attempt: int, result: FetchResult) -> float | None:
+    def _attempt(self, url: str, headers: dict, attempt: int, result: FetchResult, deadline: float) -> float | None:
         """Run one attempt, fill result; return seconds to wait before a retry, or None when done."""
-        started, status, body = time.monotonic(), None, b""
+        started, status, body, response = time.monotonic(), None, b"", None
         try:
-            response = self.session.get(url, headers=headers, stream=True, allow_redirects=True,
-                                        timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s))
+            response = self._follow(url, headers, deadline)
             status = response.status_code
-            body = _read_limited(response, self.settings.max_bytes)
             outcome, reason = _classify(status)
-        except TooLarge:
-            outcome, reason = "rejected", f"too large (over {self.settings.max_bytes} bytes)"
+            if outcome == "ok":
+                body = _read_body(response, self.settings.max_bytes, deadline)
+        except (Refused, BlockedAddress) as exc:
+            outcome, reason = "rejected", str(exc)
         except requests.Timeout:
             outcome, reason = "retry", "timeout"
-        except requests.TooManyRedirects:
-            outcome, reason = "rejected", "redirect loop"
-        except requests.RequestException as exc:
+        except NETWORK_ERRORS as exc:
             outcome, reason = "retry", f"connection error: {type(exc).__name__}"
+        finally:
+            if response is not None:
+                response.close()
         elapsed = (time.monotonic() - started) * 1000
         result.attempts.append(Attempt(url, attempt, status, len(body), elapsed, outcome, _now()))
-        is_last = attempt > self.settings.retries
-        if outcome == "retry" and not is_last:
-            return self._retry_delay(attempt, response if status else None)
+        delay = self._retry_delay(attempt, response if status else None) if outcome == "retry" else None
+        if delay is not None and attempt <= self.settings.retries and time.monotonic() + delay < deadline:
+            return delay
         result.status, result.reason = status, reason
         result.outcome = "rejected" if outcome == "retry" else outcome
         if outcome in ("ok", "not_modified"):
             _fill_ok(result, response, body)
         return None
+
+    def _follow(self, url: str, headers: dict, deadline: float) -> requests.Response:
+        """GET with redirects followed by hand, so every hop is scope-checked before it is requested."""
+        seen = [url]
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                        timeout=self._timeouts(deadline))
+            location = response.headers.get("Location")
+            if not (response.is_redirect and location):
+                return response
+            response.close()
+            url = urljoin(url, location.strip())
+            refusal = self.scope.refusal(url)
+            if refusal:
+                raise Refused(f"redirect out of scope ({refusal}): {url[:200]}")
+            if url in seen:
+                raise Refused("redirect loop")
+            seen.append(url)
+        raise Refused(f"too many redirects (over {MAX_REDIRECTS})")
+
+    def _timeouts(self, deadline: float) -> tuple[float, float]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise Refused(f"page time limit ({self.page_timeout_s:g} s) exceeded")
+        return min(self.settings.connect_timeout_s, remaining), min(self.settings.read_timeout_s, remaining)
 
     def _retry_delay(self, attempt: int, response) -> float:
         backoff = self.settings.backoff_s * 2 ** (attempt - 1)
@@ -147,7 +197,7 @@ class Fetcher:
     def _crawl_delay(self, url: str) -> float:
         robots = self._robots_for(url)
         delay = robots.crawl_delay(self.settings.user_agent) if robots else None
-        return float(delay or 0.0)
+        return min(float(delay or 0.0), MAX_CRAWL_DELAY_S)
 
     def _robots_for(self, url: str) -> Protego | None:
         parts = urlsplit(url)
@@ -159,15 +209,21 @@ class Fetcher:
 
     def _load_robots(self, origin: str) -> Protego | None:
         # 4xx means "no rules"; 5xx or no answer means "assume everything is disallowed" (RFC 9309).
+        # Only the first MAX_ROBOTS_BYTES are read and parsed, as RFC 9309 allows (it asks for >= 500 KiB).
+        response = None
         try:
-            response = self.session.get(origin + "/robots.txt", stream=True,
-                                        timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s))
-            body = _read_limited(response, 500_000)
-        except (requests.RequestException, TooLarge):
+            deadline = time.monotonic() + self.page_timeout_s
+            response = self._follow(origin + "/robots.txt", {}, deadline)
+            status = response.status_code
+            body = _read_body(response, MAX_ROBOTS_BYTES, deadline, truncate=True) if status < 300 else b""
+        except (Refused, BlockedAddress, requests.Timeout) + NETWORK_ERRORS:
             return Protego.parse("User-agent: *\nDisallow: /")
-        if response.status_code >= 500:
+        finally:
+            if response is not None:
+                response.close()
+        if status >= 500 or 300 <= status < 400:
             return Protego.parse("User-agent: *\nDisallow: /")
-        if response.status_code >= 400:
+        if status >= 400:
             return None
         return Protego.parse(body.decode("utf-8", errors="replace"))
 
@@ -196,20 +252,42 @@ def _classify(status: int) -> tuple[str, str | None]:
     return "rejected", f"HTTP {status}"
 
 
-def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
-    """Read the (decompressed) body, stopping once it passes max_bytes."""
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        response.close()
-        raise TooLarge()
-    parts, total = [], 0
-    for part in response.iter_content(chunk_size=65536):
-        total += len(part)
-        if total > max_bytes:
-            response.close()
-            raise TooLarge()
-        parts.append(part)
-    return b"".join(parts)
+def _read_body(response: requests.Response, max_bytes: int, deadline: float, truncate: bool = False) -> bytes:
+    """Read and decompress the body ourselves, bounded in wire bytes, inflated bytes and total time."""
+    declared = response.headers.get("Content-Length", "").strip()
+    if not truncate and declared.isdigit() and int(declared) > max_bytes:
+        raise Refused(f"too large (declares {declared} bytes; limit {max_bytes})")
+    decoder = _decoder(response.headers.get("Content-Encoding"))
+    parts, wire, size = [], 0, 0
+    while size <= max_bytes:
+        if time.monotonic() > deadline:
+            raise Refused("page time limit exceeded while reading the body")
+        chunk = response.raw.read1(65536, decode_content=False)
+        if not chunk:
+            break
+        wire += len(chunk)
+        data = decoder.decompress(chunk, max_bytes - size + 1) if decoder else chunk
+        parts.append(data)
+        size += len(data)
+        if wire > max_bytes and not truncate:
+            raise Refused(f"too large (over {max_bytes} bytes)")
+    if size > max_bytes and not truncate:
+        raise Refused(f"too large (over {max_bytes} bytes{' once decompressed' if decoder else ''})")
+    if decoder and size <= max_bytes:
+        parts.append(decoder.flush())
+    return b"".join(parts)[:max_bytes]
+
+
+def _decoder(encoding: str | None):
+    """A zlib decompressor for the Content-Encoding (None for identity); other encodings are refused."""
+    encoding = (encoding or "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    if encoding in ("identity", ""):
+        return None
+    raise Refused(f"unsupported content encoding {encoding[:40]}")
 
 
 def _fill_ok(result: FetchResult, response: requests.Response, body: bytes) -> None:

@@ -17,7 +17,7 @@ SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 def query_frame(con, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run a query and return its result as a Polars frame (via Arrow)."""
-    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
 def work_path(db_path: str | Path) -> Path:

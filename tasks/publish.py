@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from schemas.config import Config
-from tasks.consensus import AspectStat, consensus_sentence
+from tasks.aspects import sentence_at
+from tasks.chunk import split_sentences
+from tasks.consensus import AspectStat, Evidence, build_consensus
 from tasks.films import resolve_films
 from tasks.load import SCHEMA_DIR, query_frame
 
-PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus")
+PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus", "film_aspects",
+                 "film_people", "consensus_history", "critic_stats", "consensus_citations")
+MIN_SCORED_FOR_LABEL = 4  # no Metacritic-style label under this many scored reviews
+NIGHT_STARTS_AT_HOUR = 12  # a publish night runs from local noon to the next local noon
+_BEFORE_TEXT = ("films", "film_aliases", "reviews", "chunks", "mentions")
+_BEFORE_CONSENSUS = ("aspect_reviews", "film_aspect_stats", "film_aspects", "film_people",
+                     "consensus_history_table", "film_meters")
+_AFTER_CONSENSUS = ("film_consensus", "consensus_citations", "consensus_history", "critic_stats")
 _MODEL_MARKER = re.compile(r"^-- model: (\S+)\s*$", re.M)
 
 
@@ -32,14 +42,26 @@ def build_marts(con, config: Config, published_at: datetime | None = None) -> No
     try:
         _write_film_map(con, config)
         _write_top_critics(con, config)
-        for name in ("films", "film_aliases", "reviews", "chunks", "mentions", "film_aspect_stats"):
-            con.execute(models[name])
-        _write_consensus_text(con)
-        con.execute(models["film_consensus"])
+        _run(con, models, _BEFORE_TEXT)
+        _write_mention_sentences(con)
+        _run(con, models, _BEFORE_CONSENSUS)
+        _write_consensus(con)
+        _run(con, models, _AFTER_CONSENSUS)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def publish_night(published_at: datetime, tz: str) -> date:
+    """The night a publish belongs to: local date of (local time - 12 h), so 23:00 and 03:00 share one night."""
+    local = published_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
+    return (local - timedelta(hours=NIGHT_STARTS_AT_HOUR)).date()
+
+
+def _run(con, models: dict[str, str], names: tuple[str, ...]) -> None:
+    for name in names:
+        con.execute(models[name])
 
 
 def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[str, ...] = PUBLIC_TABLES) -> Path:
@@ -71,10 +93,12 @@ def consensus_table(con) -> pl.DataFrame:
 
 def _set_variables(con, config: Config, published_at: datetime) -> None:
     settings = config.consensus
-    for name in ("fresh_threshold", "certified_threshold", "certified_min_reviews",
+    for name in ("fresh_threshold", "certified_threshold", "certified_keep_threshold", "certified_min_reviews",
                  "certified_min_top_critics", "min_reviews_for_status"):
         con.execute(f"SET VARIABLE {name} = {int(getattr(settings, name))}")
+    con.execute(f"SET VARIABLE min_scored_for_label = {MIN_SCORED_FOR_LABEL}")
     con.execute("SET VARIABLE published_at = ?", [published_at])
+    con.execute("SET VARIABLE publish_night = CAST(? AS DATE)", [publish_night(published_at, config.timezone)])
 
 
 def _write_film_map(con, config: Config) -> None:
@@ -94,21 +118,65 @@ def _write_top_critics(con, config: Config) -> None:
     con.execute("CREATE OR REPLACE TABLE staging.top_critics AS SELECT * FROM top_frame")
 
 
-def _write_consensus_text(con) -> None:
-    stats = query_frame(con, "SELECT * FROM film_aspect_stats")
-    meters = query_frame(con, """SELECT films.film_id, films.title, count(*) AS review_count,
-                                   CAST((200 * count(*) FILTER (WHERE verdict = 'fresh') + count(*)) // (2 * count(*)) AS INTEGER) AS tomatometer
-                            FROM reviews JOIN films USING (film_id) GROUP BY ALL""")
+def _write_mention_sentences(con) -> None:
+    """staging.mention_sentences: the sentence around every aspect mention (for quotes and citations)."""
+    rows = query_frame(con, """SELECT review_id, any_value(reviews.text) AS text, list(mentions.char_start) AS starts
+                               FROM mentions JOIN reviews USING (review_id)
+                               WHERE mentions.kind = 'aspect' GROUP BY review_id""")
+    found = []
+    for row in rows.to_dicts():
+        sentences = split_sentences(row["text"])
+        for start in row["starts"]:
+            a, b = sentence_at(sentences, start) or (start, start)
+            found.append({"review_id": row["review_id"], "char_start": start, "sentence_start": a,
+                          "sentence_end": b, "sentence": row["text"][a:b]})
+    frame = pl.DataFrame(found, schema={"review_id": pl.String, "char_start": pl.Int32, "sentence_start": pl.Int32,
+                                        "sentence_end": pl.Int32, "sentence": pl.String})
+    con.register("mention_sentences_frame", frame.to_arrow())
+    con.execute("CREATE OR REPLACE TABLE staging.mention_sentences AS SELECT * FROM mention_sentences_frame")
+
+
+def _write_consensus(con) -> None:
+    """staging.consensus_text and staging.consensus_citations from the meters and per-review aspect stances."""
+    aspects = _aspect_stats(con)
+    meters = query_frame(con, """SELECT films.film_id, films.title, film_meters.review_count, film_meters.tomatometer
+                                 FROM films JOIN film_meters USING (film_id) ORDER BY film_id""")
+    texts, citations = [], []
+    for m in meters.to_dicts():
+        result = build_consensus(m["title"], m["tomatometer"], m["review_count"], aspects.get(m["film_id"], []))
+        texts.append({"film_id": m["film_id"], "consensus": result.text})
+        claims = list(dict.fromkeys(claim for claim, _ in result.citations))
+        citations += [{"film_id": m["film_id"], "claim": claim, "claim_index": claims.index(claim),
+                       "citation_index": i, "review_id": e.review_id, "char_start": e.char_start,
+                       "char_end": e.char_end, "sentence": e.sentence}
+                      for i, (claim, e) in enumerate(result.citations)]
+    _register_table(con, "consensus_text", pl.DataFrame(texts, schema={"film_id": pl.String, "consensus": pl.String}))
+    _register_table(con, "consensus_citations", pl.DataFrame(citations, schema=_CITATION_SCHEMA))
+
+
+def _aspect_stats(con) -> dict[str, list[AspectStat]]:
+    stats = query_frame(con, "SELECT * FROM film_aspect_stats ORDER BY film_id, aspect")
+    evidence = query_frame(con, """SELECT film_id, aspect, review_id, stance, abs(review_sentiment) AS strength,
+                                          sentence_start, sentence_end, sentence FROM aspect_reviews""")
+    by_key: dict[tuple[str, str], list[Evidence]] = {}
+    for e in evidence.to_dicts():
+        by_key.setdefault((e["film_id"], e["aspect"]), []).append(
+            Evidence(e["review_id"], e["stance"], e["strength"], e["sentence_start"], e["sentence_end"], e["sentence"]))
     by_film: dict[str, list[AspectStat]] = {}
     for row in stats.to_dicts():
-        by_film.setdefault(row["film_id"], []).append(
-            AspectStat(row["aspect"], row["review_count"], row["positive_count"], row["negative_count"]))
-    rows = [{"film_id": m["film_id"],
-             "consensus": consensus_sentence(m["title"], m["tomatometer"], m["review_count"], by_film.get(m["film_id"], []))}
-            for m in meters.to_dicts()]
-    frame = pl.DataFrame(rows, schema={"film_id": pl.String, "consensus": pl.String})
-    con.register("consensus_frame", frame.to_arrow())
-    con.execute("CREATE OR REPLACE TABLE staging.consensus_text AS SELECT * FROM consensus_frame")
+        by_film.setdefault(row["film_id"], []).append(AspectStat(
+            row["aspect"], row["review_count"], row["positive_count"], row["negative_count"],
+            tuple(by_key.get((row["film_id"], row["aspect"]), ()))))
+    return by_film
+
+
+def _register_table(con, name: str, frame: pl.DataFrame) -> None:
+    con.register(f"{name}_frame", frame.to_arrow())
+    con.execute(f"CREATE OR REPLACE TABLE staging.{name} AS SELECT * FROM {name}_frame")
+
+
+_CITATION_SCHEMA = {"film_id": pl.String, "claim": pl.String, "claim_index": pl.Int32, "citation_index": pl.Int32,
+                    "review_id": pl.String, "char_start": pl.Int32, "char_end": pl.Int32, "sentence": pl.String}
 
 
 def _copy_outcomes(con, run_id: str | None) -> None:

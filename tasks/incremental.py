@@ -1,0 +1,91 @@
+"""Incremental upkeep of the staging layer: removed pages, and re-extraction from the raw archive."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from schemas.config import Config
+from tasks import archive
+from tasks.batch import Batch
+from tasks.crawl import Target
+from tasks.fetch import FetchResult
+from tasks.load import query_frame
+
+GONE_STATUSES = (404, 410)
+STAGING_TABLES = ("chunks", "mentions", "credits", "reviews")
+
+
+def removed_urls(results: list[FetchResult]) -> list[str]:
+    """URLs that now answer 404 or 410."""
+    return [r.url for r in results if r.status in GONE_STATUSES]
+
+
+def unpublish(con, urls: list[str]) -> int:
+    """Delete the staging rows extracted from these fetched URLs; raw.pages and the archive keep their history."""
+    if not urls:
+        return 0
+    con.register("gone_urls", pl.DataFrame({"url": urls}, schema={"url": pl.String}).to_arrow())
+    doomed = "SELECT review_id FROM staging.reviews WHERE fetched_url IN (SELECT url FROM gone_urls)"
+    count = con.execute(f"SELECT count(*) FROM ({doomed})").fetchone()[0]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in STAGING_TABLES:  # reviews last: the others find their rows through it
+            con.execute(f"DELETE FROM staging.{table} WHERE review_id IN ({doomed})")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return count
+
+
+def mark_removed(outcomes: list[tuple], urls: list[str]) -> list[tuple]:
+    """Say 'removed' in the reason of URLs that answered 404/410, so url_outcomes tells them apart."""
+    gone = set(urls)
+    return [(u, s, o, f"removed ({r})" if u in gone else r) for u, s, o, r in outcomes]
+
+
+def archived_pages(con, since: date | None = None) -> list[dict]:
+    """Latest archived version of every live page, optionally only versions first fetched on or after since."""
+    return query_frame(con, """
+        WITH live AS (
+            SELECT url, source, sha256, content_type, coalesce(last_changed_at, first_seen_at) AS version_at
+            FROM raw.pages WHERE NOT is_removed AND sha256 IS NOT NULL
+        )
+        SELECT url, source, sha256, content_type FROM live
+        WHERE ? IS NULL OR CAST(version_at AS DATE) >= ?
+        ORDER BY url""", [since, since]).to_dicts()
+
+
+def archive_batch(rows: list[dict], archive_root: Path, config: Config) -> Batch:
+    """A batch whose 'fetched' pages come from the archive instead of the network."""
+    scales = {s.name: s.rating_scale for s in config.sources}
+    batch = Batch([Target(r["url"], r["source"], scales.get(r["source"])) for r in rows])
+    for target, row in zip(batch.targets, rows):
+        try:
+            body = archive.load(archive_root, row["sha256"])
+        except FileNotFoundError:
+            batch.settle(target, "rejected", f"archived bytes {row['sha256'][:12]} missing")
+            continue
+        batch.hashes[target.url] = row["sha256"]
+        batch.fetched.append((target, FetchResult(target.url, "ok", 200, content_type=row["content_type"], body=body)))
+    return batch
+
+
+def drop_orphans(con) -> int:
+    """Delete staging rows whose page is no longer live (after a full reprocess)."""
+    orphans = [r[0] for r in con.execute("""
+        SELECT fetched_url FROM staging.reviews
+        WHERE fetched_url NOT IN (SELECT url FROM raw.pages WHERE NOT is_removed)""").fetchall()]
+    return unpublish(con, orphans)
+
+
+def latest_summary(con) -> dict[str, int]:
+    """Outcome counts of the latest run (the one whose url_outcomes a republish shows)."""
+    counts = dict(con.execute("""
+        WITH latest AS (SELECT max_by(run_id, started_at) AS run_id FROM raw.runs)
+        SELECT outcome, count(*) FROM raw.url_outcomes SEMI JOIN latest USING (run_id) GROUP BY outcome""").fetchall())
+    summary = {k: int(counts.get(k, 0)) for k in ("loaded", "unchanged", "rejected", "out_of_scope")}
+    summary["discovered"] = sum(summary.values())
+    return summary

@@ -1,0 +1,76 @@
+"""Process-level parallelism for the CPU-bound steps: parse, clean and extract a batch on every core."""
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from schemas.records import ExtractedReview
+from tasks.clean import clean_page
+from tasks.extract import extract_review
+from tasks.parse import parse_page
+
+Work = tuple[str, bytes, str | None, float | None]  # url, body, content type, rating scale of its source
+Done = tuple[str, ExtractedReview | None, str | None]  # url, review (None when rejected), reject reason
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def default_workers() -> int:
+    """One worker per core the process may use (at least 1)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def process_one(url: str, body: bytes, content_type: str | None, rating_scale: float | None,
+                chunk_max_chars: int) -> Done:
+    """Parse, clean and extract one page; a page that is not a usable review comes back with its reason."""
+    page = parse_page(body, url, content_type)
+    if page.reject_reason:
+        return url, None, page.reject_reason
+    return url, extract_review(clean_page(page), chunk_max_chars, rating_scale), None
+
+
+def process_chunk(work: list[Work], chunk_max_chars: int) -> list[Done]:
+    """process_one over a list of pages (the unit sent to a worker, so pickling is per chunk, not per page)."""
+    return [process_one(url, body, kind, scale, chunk_max_chars) for url, body, kind, scale in work]
+
+
+def process_pages(work: list[Work], chunk_max_chars: int, workers: int | None = None) -> list[Done]:
+    """process_one over every page, spread over a process pool; results in input order."""
+    workers = workers or default_workers()
+    if workers <= 1 or len(work) < 2:
+        return process_chunk(work, chunk_max_chars)
+    size = -(-len(work) // (2 * workers))  # two chunks per worker evens out slow pages
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    results = pool(workers).map(process_chunk, chunks, [chunk_max_chars] * len(chunks))
+    return [done for chunk in results for done in chunk]
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """The shared worker pool, started once per process (workers load the models once, not per batch)."""
+    global _pool, _pool_size
+    if _pool is None or _pool_size != workers:
+        shutdown()
+        # spawn, not fork: the parent may run Prefect's threads and event loop, which fork would copy mid-flight.
+        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up)
+        _pool_size = workers
+    return _pool
+
+
+def shutdown() -> None:
+    """Stop the shared pool (also run at interpreter exit)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def _warm_up() -> None:
+    from tasks.textmodel import default_model
+
+    default_model()
+
+
+atexit.register(shutdown)
