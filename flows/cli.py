@@ -1,4 +1,4 @@
-"""The `critics` command line: run, scrape (serve and report arrive with their issues)."""
+"""The `critics` command line: run, scrape, serve (report arrives with its issue)."""
 from __future__ import annotations
 
 import argparse
@@ -16,7 +16,7 @@ EXIT_BAD_INPUT = 2
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `critics` console script."""
     args = _parser().parse_args(argv)
-    _prefect_environment()
+    _prefect_environment(args.command)
     try:
         return args.handler(args)
     except (ConfigError, UsageError) as exc:
@@ -44,6 +44,7 @@ def cmd_run(args) -> int:
         _check_config(config_path)
         from flows.nightly import nightly
 
+        check_unlocked(db)
         summary = nightly(config_path=str(config_path), db=str(db))
     return _report(summary, db)
 
@@ -57,8 +58,42 @@ def cmd_scrape(args) -> int:
         _check_config(config_path)
         from flows.nightly import scrape
 
+        check_unlocked(db)
         summary = scrape(urls=urls, config_path=str(config_path), db=str(db))
     return _report(summary, db)
+
+
+def cmd_report(args) -> int:
+    """Write the static HTML consensus report from the published database."""
+    db = Path(args.db) if args.db else DEFAULT_DB
+    if not db.is_file():
+        raise UsageError(f"no published database at {db}; run `critics run` first or pass --db FILE")
+    out = Path(args.out) if args.out else db.parent / "report"
+    from tasks.report import write_report
+
+    index = write_report(db, out)
+    print(f"Report: {index}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Start or reuse a local Prefect server and serve the deployments until Ctrl-C."""
+    db = _check_db(args.db)
+    if args.config:
+        _check_config(args.config)
+    from flows.serve import serve
+
+    return serve(args.config, str(db))
+
+
+def check_unlocked(db: Path) -> None:
+    """A clear one-line error when another run is writing this database."""
+    from tasks.runlock import RunLockedError, check_unlocked as probe
+
+    try:
+        probe(db)
+    except RunLockedError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _report(summary: dict[str, int], db: Path) -> int:
@@ -168,9 +203,14 @@ def _check_db(value: str | None) -> Path:
     return db.resolve()
 
 
-def _prefect_environment() -> None:
+def _prefect_environment(command: str = "run") -> None:
     """Settings Prefect reads at import: embedded server state under data/, analytics off, quiet logs."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if command == "serve":
+        from flows.serve import serve_environment
+
+        serve_environment()  # its own PREFECT_HOME and API URL; the runner's logs stay at INFO
+        return
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # The embedded server runs its migrations on first start, which takes ~20 s on a small machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -193,6 +233,14 @@ def _parser() -> argparse.ArgumentParser:
     scrape.add_argument("--config", help="TOML config file")
     scrape.add_argument("--db", help="DuckDB file to publish")
     scrape.set_defaults(handler=cmd_scrape)
+    serve = commands.add_parser("serve", help="start (or reuse) the local Prefect server and UI and serve the deployments")
+    serve.add_argument("--config", help="TOML config file (default: the built-in demo site, served while serving)")
+    serve.add_argument("--db", help=f"DuckDB file to publish (default {DEFAULT_DB.relative_to(REPO_ROOT)})")
+    serve.set_defaults(handler=cmd_serve)
+    report = commands.add_parser("report", help="write the HTML consensus report (index plus one page per film)")
+    report.add_argument("--db", help="published DuckDB file to read")
+    report.add_argument("--out", help="folder to write the report into (default: report/ beside the database)")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

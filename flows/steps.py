@@ -146,9 +146,19 @@ def advance_progress(tracker: tuple[Progress, object | None], batch: Batch) -> N
 
 @task(name="publish", cache_policy=NO_CACHE, **DB_RETRIES)
 def publish(db: str, config: Config, run_id: str) -> dict[str, int]:
-    """Rebuild the marts in one transaction and swap in the reader snapshot."""
+    """Rebuild the marts in one transaction, swap in the reader snapshot, export, and leave UI artifacts."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    from tasks import artifacts, exports
+
     with load.open_work(db) as con:
         summary = load.finish_run(con, run_id)
         publishing.build_marts(con, config)
         publishing.snapshot(con, Path(db), run_id)
+        export_dir = getattr(config, "export_dir", None)
+        if export_dir:
+            exports.export_tables(con, export_dir, publishing.PUBLIC_TABLES)
+        create_table_artifact(artifacts.top_film_rows(con), key="top-films", description="Top films by Tomatometer")
+        create_markdown_artifact(artifacts.run_summary_markdown(con, summary), key="publish-summary",
+                                 description="Films, reviews, new reviews and failures of this publish")
     return summary

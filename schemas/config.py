@@ -56,6 +56,7 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     consensus: ConsensusSettings = field(default_factory=ConsensusSettings)
     film_aliases: dict[str, str] = field(default_factory=dict)  # surface title -> canonical title
+    export_dir: str | None = None  # folder for Parquet/CSV copies of the public tables; unset = no export
 
 
 def load_config(path: str | Path) -> Config:
@@ -94,6 +95,7 @@ def config_from_dict(raw: dict, origin: str = "config") -> Config:
         fetch=_section(FetchSettings, raw.get("fetch", {}), origin, "fetch"),
         consensus=_section(ConsensusSettings, raw.get("consensus", {}), origin, "consensus"),
         film_aliases={str(k): str(v) for k, v in raw.get("film_aliases", {}).items()},
+        export_dir=str(raw["export_dir"]) if raw.get("export_dir") else None,
     )
 
 

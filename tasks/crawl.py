@@ -9,8 +9,10 @@ from schemas.config import Source
 from tasks.discover import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
 from tasks.fetch import Fetcher
 from tasks.parse import parse_page
+from tasks.scope import url_refusal
 
 MAX_DISCOVERY_DOCUMENTS = 500
+LISTING_MIN_LINKS = 5
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,19 @@ class Target:
     rating_scale: float | None = None
 
 
-@dataclass
 class Frontier:
-    """The outcome of discovery: pages to fetch, plus URLs already settled (off-site, failed, over limit)."""
+    """The outcome of discovery: pages to fetch, plus URLs already settled (off-site, failed, over limit).
 
-    targets: list[Target] = field(default_factory=list)
-    outcomes: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # url, source, outcome, reason
+    Deliberately not a dataclass: Prefect walks dataclass task arguments item by item looking for futures,
+    which takes tens of seconds for a 100,000-URL sitemap; a plain object is passed through untouched.
+    """
+
+    def __init__(self, targets: list[Target] | None = None, outcomes: list[tuple[str, str, str, str | None]] | None = None):
+        self.targets: list[Target] = targets or []
+        self.outcomes: list[tuple[str, str, str, str | None]] = outcomes or []  # url, source, outcome, reason
+
+    def __repr__(self) -> str:
+        return f"Frontier({len(self.targets)} targets, {len(self.outcomes)} settled)"
 
 
 def discover_source(fetcher: Fetcher, source: Source, start_urls: list[str] | None = None) -> Frontier:
@@ -70,10 +79,12 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
             found = parse_sitemap(result.body, base)
         elif kind == "feed":
             found = parse_feed(result.body, base)
-        elif parse_page(result.body, base, result.content_type).reject_reason is None:
-            return [url], []
         else:
             found = parse_listing(result.body, base, result.content_type)
+            # A page that paginates or lists many articles is a listing; otherwise it may be a review itself.
+            is_listing = bool(found.follow) or len(found.pages) >= LISTING_MIN_LINKS
+            if not is_listing and parse_page(result.body, base, result.content_type).reject_reason is None:
+                return [url], []
     except ValueError as exc:
         frontier.outcomes.append((url, source.name, "rejected", f"discovery document unreadable: {exc}"))
         return [], []
@@ -81,15 +92,32 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
 
 
 def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: Source) -> None:
+    if len(frontier.targets) >= source.max_pages and _plainly_on_site(page, site):
+        if page not in seen:  # fast path for huge sitemaps past max_pages: no URL parsing
+            seen.add(page)
+            _over_limit(frontier, page, source)
+        return
     url = normalise_url(page)
     if url in seen:
         return
     seen.add(url)
-    if urlsplit(url).scheme not in ("http", "https"):
-        frontier.outcomes.append((url, source.name, "out_of_scope", "not an http(s) URL"))
+    refusal = url_refusal(url)
+    if refusal:
+        frontier.outcomes.append((url, source.name, "out_of_scope", refusal))
     elif not same_site(url, site):
-        frontier.outcomes.append((url, source.name, "out_of_scope", "off-site link"))
+        frontier.outcomes.append((url, source.name, "out_of_scope", f"off-site link (host {urlsplit(url).hostname})"))
     elif len(frontier.targets) >= source.max_pages:
-        frontier.outcomes.append((url, source.name, "rejected", f"over max_pages ({source.max_pages}) for this run"))
+        _over_limit(frontier, url, source)
     else:
         frontier.targets.append(Target(url, source.name, source.rating_scale))
+
+
+def _plainly_on_site(url: str, site: str) -> bool:
+    """Whether url is already normalised and on site's own origin, judged by prefix alone (no parsing)."""
+    origin = site.split("/", 3)
+    prefix = "/".join(origin[:3]) + "/"
+    return url.startswith(prefix) and "#" not in url and "@" not in url
+
+
+def _over_limit(frontier: Frontier, url: str, source: Source) -> None:
+    frontier.outcomes.append((url, source.name, "rejected", f"over max_pages ({source.max_pages}) for this run"))

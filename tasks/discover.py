@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -11,6 +12,7 @@ import lxml.html
 from lxml import etree
 
 from tasks.clean import decode_html
+from tasks.scope import host_key, url_refusal
 
 MAX_SITEMAP_BYTES = 50_000_000
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
@@ -29,8 +31,11 @@ def gunzip_if_needed(body: bytes) -> bytes:
     """Decompress gzipped sitemaps, refusing ones that inflate past the limit."""
     if not body.startswith(b"\x1f\x8b"):
         return body
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-        data = stream.read(MAX_SITEMAP_BYTES + 1)
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(MAX_SITEMAP_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"corrupt gzip ({type(exc).__name__})") from None
     if len(data) > MAX_SITEMAP_BYTES:
         raise ValueError("sitemap inflates past the size limit")
     return data
@@ -53,7 +58,7 @@ def parse_sitemap(body: bytes, base_url: str) -> Discovered:
     root = _xml_root(gunzip_if_needed(body))
     if root is None:
         return Discovered("sitemap")
-    locs = [urljoin(base_url, el.text.strip()) for el in root.iter() if _local(el.tag) == "loc" and el.text]
+    locs = [_join(base_url, el.text) for el in root.iter() if _local(el.tag) == "loc" and el.text]
     if _local(root.tag) == "sitemapindex":
         return Discovered("sitemap_index", follow=locs)
     return Discovered("sitemap", pages=locs)
@@ -72,27 +77,33 @@ def parse_feed(body: bytes, base_url: str) -> Discovered:
             if _local(child.tag) == "link":
                 href = child.get("href") or (child.text or "").strip()
                 if href and child.get("rel", "alternate") == "alternate":
-                    links.append(urljoin(base_url, href))
+                    links.append(_join(base_url, href))
     return Discovered("feed", pages=links)
 
 
 def parse_listing(body: bytes, base_url: str, content_type: str | None = None) -> Discovered:
     """Article links of a listing page and its next page (rel=next), same site only."""
     tree = lxml.html.document_fromstring(decode_html(body, content_type) or "<html></html>")
-    next_pages = [urljoin(base_url, h) for h in tree.xpath('//a[@rel="next"]/@href | //link[@rel="next"]/@href')]
+    next_pages = [_join(base_url, h) for h in tree.xpath('//a[@rel="next"]/@href | //link[@rel="next"]/@href')]
     scope = tree.xpath("//main") or tree.xpath("//body") or [tree]
     pages = []
     for anchor in scope[0].xpath(".//article//a[@href] | .//li//a[@href] | .//h2//a[@href] | .//h3//a[@href]"):
         if anchor.xpath('ancestor::nav or ancestor::aside or ancestor::footer') or anchor.get("rel") == "next":
             continue
-        pages.append(urljoin(base_url, anchor.get("href")))
-    return Discovered("listing", pages=_same_site(pages, base_url), follow=_same_site(next_pages, base_url))
+        pages.append(_join(base_url, anchor.get("href")))
+    # Off-site links are kept so the crawl can record them as out of scope rather than lose them.
+    return Discovered("listing", pages=list(dict.fromkeys(pages)), follow=_same_site(next_pages, base_url))
 
 
 def normalise_url(url: str) -> str:
-    """Drop the fragment and lower-case scheme and host so the same page is one key."""
-    url, _ = urldefrag(url.strip())
-    parts = urlsplit(url)
+    """Drop the fragment and lower-case scheme and host so the same page is one key (malformed URLs kept as is)."""
+    try:
+        url, _ = urldefrag(url.strip())
+        parts = urlsplit(url)
+    except ValueError:
+        return url.strip()
+    if parts.scheme.lower() not in ("http", "https"):
+        return url  # javascript:, mailto:, data: ... are recorded as written, never fetched
     path = parts.path or "/"
     query = f"?{parts.query}" if parts.query else ""
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
@@ -100,12 +111,24 @@ def normalise_url(url: str) -> str:
 
 def same_site(url: str, site_url: str) -> bool:
     """Whether url is on the same host (and port) as site_url."""
-    a, b = urlsplit(url), urlsplit(site_url)
-    return a.scheme in ("http", "https") and a.netloc.lower() == b.netloc.lower() and not a.username
+    if url_refusal(url) or url_refusal(site_url):
+        return False
+    return host_key(urlsplit(url).netloc) == host_key(urlsplit(site_url).netloc)
 
 
 def _same_site(urls: list[str], base_url: str) -> list[str]:
     return list(dict.fromkeys(u for u in urls if same_site(u, base_url)))
+
+
+def _join(base_url: str, href: str) -> str:
+    """href resolved against base_url; a malformed href is kept as written (and later refused)."""
+    href = href.strip()
+    if href.startswith(("http://", "https://")) and "/." not in href:
+        return href  # already absolute (the common sitemap case): skip urljoin, which is slow at 100,000 URLs
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return href.strip()
 
 
 def _xml_root(body: bytes):

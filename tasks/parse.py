@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from datetime import date, datetime
 from urllib.parse import urljoin
@@ -17,6 +18,9 @@ from tasks.clean import decode_html
 from tasks.films import normalise_title, parse_headline
 
 MIN_REVIEW_WORDS = 50
+# huge_tree off: libxml2 caps nesting depth, so a page nested 10,000 deep cannot exhaust the stack.
+_HTML_PARSER = lxml.html.HTMLParser(huge_tree=False, no_network=True, remove_comments=False)
+log = logging.getLogger(__name__)
 # Class/id fragments of page furniture that never holds the critic's own words.
 _BOILERPLATE = re.compile(
     r"comment|sidebar|widget|(^|[-_ ])nav|share|social|cookie|consent|related|newsletter|promo|advert"
@@ -32,7 +36,33 @@ _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "
 
 
 def parse_page(body: bytes, url: str, content_type: str | None = None) -> ParsedPage:
-    """Parse page bytes; a page that is not a usable review comes back with reject_reason set."""
+    """Parse page bytes; a page that is not a usable review comes back with reject_reason set (never raises)."""
+    refusal = _refuse_bytes(body)
+    if refusal:
+        return ParsedPage(url=url, canonical_url=url, reject_reason=refusal)
+    try:
+        return _parse_page(body, url, content_type)
+    except RecursionError:
+        return ParsedPage(url=url, canonical_url=url, reject_reason="page nested too deeply to parse")
+    except Exception as exc:  # a stranger's page must never stop the night; the reason names the failure
+        log.warning("parse failed for %s: %s: %s", url, type(exc).__name__, exc)
+        return ParsedPage(url=url, canonical_url=url, reject_reason=f"unparseable page ({type(exc).__name__})")
+
+
+def _refuse_bytes(body: bytes) -> str | None:
+    """Why these bytes cannot be an HTML page at all (empty, binary); None when they might be."""
+    if not body or not body.strip():
+        return "empty body"
+    if body.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return None  # UTF-16 text is full of NUL bytes
+    head = body[:4096]
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if b"\x00" in head or controls > len(head) // 20:
+        return "binary content, not HTML"
+    return None
+
+
+def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     html = decode_html(body, content_type)
     tree = _html_tree(html)
     page = ParsedPage(url=url, canonical_url=url)
@@ -132,7 +162,7 @@ def _html_tree(html: str):
     if not html.strip():
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError):
         return None
 

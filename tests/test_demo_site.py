@@ -17,8 +17,9 @@ SITE = DEMO / "site"
 BODY_SELECTOR = {
     "celluloid-review": "div.entry-content", "screen-ledger": "div.sl-body", "reel-talk": "section.rtw-story",
     "grade-point": "div.gp-text", "starlight-post": "div.sp-story__body", "the-long-take": "div.essay-text",
-    "plainview": "div.pj-text",
+    "plainview": "div.pj-text", "format-lab": "div.fl-text",
 }
+LAB = "Format Lab Review"  # one page per rating format or look-alike; checked by tests/test_e2e_ratings.py
 LETTERS = {"A+": 100.0, "A": 100.0, "A-": 90.9, "B+": 81.8, "B": 72.7, "B-": 63.6, "C+": 54.5, "C": 45.5,
            "C-": 36.4, "D+": 27.3, "D": 18.2, "D-": 9.1, "F": 0.0}
 FRESH_BELOW_70 = {"B-", "2.5/4"}  # deliberate borderline fresh prints
@@ -88,8 +89,9 @@ def test_site_stays_under_four_megabytes():
     assert sum(p.stat().st_size for p in SITE.rglob("*") if p.is_file()) < 4_000_000
 
 
-def test_160_review_pages_with_150_to_600_body_words(truth, pages):
-    assert len(truth["reviews"]) == 160 == len({r["path"] for r in truth["reviews"]})
+def test_190_review_pages_with_150_to_600_body_words(truth, pages):
+    assert len(truth["reviews"]) == 190 == len({r["path"] for r in truth["reviews"]})
+    assert sum(r["outlet"] == LAB for r in truth["reviews"]) == 30
     for r in truth["reviews"]:
         body = pages[r["path"]].select_one(BODY_SELECTOR[outlet_slug(truth, r["outlet"])])
         words = len(body.get_text(" ").split())
@@ -107,10 +109,10 @@ def test_films_include_remake_pair_franchise_title_and_punctuation(truth):
     assert all(f["director"] and f["writer"] and 3 <= len(f["cast"]) <= 4 for f in films)
 
 
-def test_seven_outlets_with_seven_unique_critics_each(truth):
-    assert len(truth["outlets"]) == 7 == len({o["layout"] for o in truth["outlets"]})
+def test_eight_outlets_with_seven_unique_critics_each(truth):
+    assert len(truth["outlets"]) == 8 == len({o["layout"] for o in truth["outlets"]})
     names = [c["name"] for c in truth["critics"]]
-    assert len(names) == len(set(names)) == 49
+    assert len(names) == len(set(names)) == 56
     by_outlet = {r["critic"]: r["outlet"] for r in truth["reviews"]}
     assert all(by_outlet[c["name"]] == c["outlet"] for c in truth["critics"] if c["name"] in by_outlet)
 
@@ -173,6 +175,8 @@ def test_generator_normalisation_matches_the_rules(raw, score):
 
 def test_truth_scores_follow_normalisation_and_verdict_sides(truth):
     for r in truth["reviews"]:
+        if r["outlet"] == LAB:
+            continue  # printed in forms this site's main outlets never use; see test_format_lab_truth_*
         if r["rating_raw"] is None:
             assert r["score"] is None and not r["has_rating"] and r["outlet"] == "Plainview Journal"
             continue
@@ -206,7 +210,7 @@ def critic_print(slug: str, soup: BeautifulSoup) -> str | None:
 
 
 def test_critic_rating_is_printed_where_the_layout_puts_it(truth, pages):
-    for r in truth["reviews"]:
+    for r in (r for r in truth["reviews"] if r["outlet"] != LAB):
         assert critic_print(outlet_slug(truth, r["outlet"]), pages[r["path"]]) == r["rating_raw"], r["path"]
 
 
@@ -220,7 +224,7 @@ def test_mentioned_people_and_characters_appear_in_the_body(truth, pages):
 
 def test_listing_paginates_20_per_page_with_next_links_utm_and_offsite(truth):
     listings = truth["listing_pages"]
-    assert sum(len(lp["review_paths"]) for lp in listings) == 160 and len(listings) == 8
+    assert sum(len(lp["review_paths"]) for lp in listings) == 190 and len(listings) == 10
     for lp in listings:
         soup = BeautifulSoup(page_file(lp["path"]).read_text(encoding="utf-8"), "lxml")
         nxt = soup.select_one('a[rel="next"]')
@@ -245,3 +249,26 @@ def test_every_internal_link_resolves_to_a_file():
             if not page_file(target).is_file():
                 missing.add((page.relative_to(SITE).as_posix(), target))
     assert not missing
+
+
+def test_format_lab_covers_every_format_and_look_alike_once(truth):
+    cases = [r["format_case"] for r in truth["reviews"] if r["outlet"] == LAB]
+    assert len(cases) == len(set(cases)) == 30
+    lookalikes = {r["lookalike"] for r in truth["reviews"] if r["outlet"] == LAB and not r["has_rating"]}
+    assert lookalikes == {"dates", "24-7", "two-thirds", "top-10", "half-hour", "mpaa", "titles"}
+
+
+def test_format_lab_truth_agrees_with_the_rating_parser(truth):
+    from tasks.ratings import parse_rating_text
+
+    for r in (r for r in truth["reviews"] if r["outlet"] == LAB and r["has_rating"] and "/" not in r["rating_raw"]):
+        rating = parse_rating_text(r["rating_raw"])
+        assert (rating.raw, rating.score) == (r["rating_raw"], r["score"]), r["path"]
+        assert rating.verdict_hint == r.get("verdict_from_word"), r["path"]
+
+
+def test_format_lab_look_alikes_are_printed_in_the_body(truth, pages):
+    generator = load_generator()
+    for r in (r for r in truth["reviews"] if r["outlet"] == LAB and r["lookalike"]):
+        body = pages[r["path"]].select_one(BODY_SELECTOR["format-lab"]).get_text(" ")
+        assert generator.LOOKALIKES[r["lookalike"]] in body, r["path"]

@@ -152,3 +152,26 @@ def test_second_run_over_unchanged_site_changes_no_count(demo_run, tmp_path):
     assert summary["loaded"] == 0
     assert summary["unchanged"] >= len(demo_run.truth["reviews"])
     assert summary["discovered"] == demo_run.summary["discovered"]
+
+
+@pytest.mark.parametrize("starts, review_count", [
+    (["/reviews/"], None),
+    (["/feed.xml"], 20),
+    (["/sitemap_index.xml", "/reviews/"], None),
+])
+def test_scrape_loads_each_canonical_page_once(demo_run, tmp_path, starts, review_count):
+    review_count = review_count or len(demo_run.truth["reviews"])
+    from flows.nightly import scrape
+
+    db = tmp_path / "critics.duckdb"
+    summary = scrape(urls=[demo_run.base_url + s for s in starts], config_path=str(demo_run.config_path), db=str(db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        urls = [u for (u,) in con.execute("SELECT url FROM reviews").fetchall()]
+        outcomes = dict(con.execute("SELECT url, outcome FROM url_outcomes").fetchall())
+    assert len(urls) == review_count and not any("utm_source" in u for u in urls)
+    off_site = [u for u in outcomes if not u.startswith(demo_run.base_url)]
+    assert all(outcomes[u] == "out_of_scope" for u in off_site)  # recorded, never fetched
+    if len(starts) == 2:  # utm-tagged listing links are the same pages as the sitemap's clean URLs
+        utm_links = {h for page in demo_run.truth["listing_pages"] for h in page["hrefs"] if "utm_source" in h}
+        assert sum(1 for u, o in outcomes.items() if "utm_source" in u and o == "unchanged") == len(utm_links)
+    assert summary["discovered"] == summary["loaded"] + summary["unchanged"] + summary["rejected"] + summary["out_of_scope"]

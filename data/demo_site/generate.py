@@ -739,7 +739,7 @@ def jsonld_script(data: dict) -> str:
     return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
 
-# ---------------------------------------------------------------- the seven layouts
+# ---------------------------------------------------------------- the layouts
 def og_metas(r: dict, title: str, site_name: bool = True) -> list[tuple[str, str, str]]:
     """OpenGraph and article:published_time meta tags."""
     metas = [("property", "og:type", "article"), ("property", "og:title", title),
@@ -1061,10 +1061,11 @@ def add_rating_text(paragraphs: list[str], outlet: str, raw: str | None, disp: d
         paragraphs.append(f"Verdict: {raw}")
 
 
-def attach_sidebars(rng: random.Random, reviews: list[dict], films: list[dict]) -> None:
+def attach_sidebars(rng: random.Random, reviews: list[dict], films: list[dict],
+                    linkable: list[dict] | None = None) -> None:
     """Give each review a 'More reviews' widget (other films, some starred) and the shared top 10."""
     first_path = {}
-    for r in sorted(reviews, key=lambda r: r["path"]):
+    for r in sorted(linkable or reviews, key=lambda r: r["path"]):
         first_path.setdefault(r["film"]["key"], r["path"])
     top10 = rng.sample(films, 10)
     for r in reviews:
@@ -1082,6 +1083,160 @@ def _sidebar_item(rng: random.Random, film: dict, href: str, r: dict) -> dict:
             stars = "★" * full + "☆" * (5 - full)
     return {"title": film["title"], "href": href, "stars": stars}
 
+
+# ---------------------------------------------------------------- the Format Lab: one page per rating format or look-alike
+# Built after (and with its own random stream from) the rest of the site, so the 160 main pages stay byte-identical.
+LAB = dict(name="Format Lab Review", slug="format-lab", layout="format_lab", rating_format="one rating format per page")
+LAB_SEED = SEED + 1
+LAB_CRITICS = ["Ottoline Marsh-Pryor", "Benedek Halvorsen", "Clio Ashgrove", "Lysander Quaye", "Marguerite Fennimore",
+               "Teodora Blum", "Ambrose Kettering"]
+LOOKALIKES = {
+    "dates": "It opened here on 5/10/2024, and the one scene that recalls 9/11 is handled with tact.",
+    "24-7": "The heroine runs a 24/7 diner, and the film keeps the same hours.",
+    "two-thirds": "About 2/3 of the film takes place inside a single kitchen.",
+    "top-10": "Whether it makes anyone's top 10 list is beside the point.",
+    "half-hour": "The first 1/2 hour is spent entirely on a night bus.",
+    "mpaa": "It is Rated R for language, though a trimmed PG-13 cut is promised for television.",
+    "titles": "Its dream sequences owe more to 8½ than to Se7en.",
+}
+# Each case: how the rating is printed ('jsonld' dict, 'attr' data attributes, 'line' labelled paragraph, 'row'
+# standalone paragraph) and what tasks/ratings.py must read from it (rating_raw as it formats it, 0-100 score).
+LAB_CASES = [
+    dict(case="jsonld-strings", film="paper-lanterns-2025", verdict="fresh", raw="3.5/4", score=87.5,
+         jsonld={"ratingValue": "3.5", "bestRating": "4"}, wrap="bare"),
+    dict(case="jsonld-graph", film="saltmarsh-road-2024", verdict="rotten", raw="2/5", score=40.0,
+         jsonld={"ratingValue": 2, "bestRating": 5, "worstRating": 0}, wrap="graph"),
+    dict(case="jsonld-array", film="copperhead-summer-2024", verdict="fresh", raw="8/10", score=80.0,
+         jsonld={"ratingValue": 8, "bestRating": 10}, wrap="array"),
+    dict(case="jsonld-worst-rating", film="velvet-static-2025", verdict="fresh", raw="9/10", score=90.0,
+         jsonld={"ratingValue": "9", "bestRating": "10", "worstRating": "1"}, wrap="bare"),
+    dict(case="data-rating-attribute", film="the-quiet-arithmetic-2025", verdict="fresh", raw="3/4", score=75.0,
+         attr={"data-rating": "3", "data-best": "4"}),
+    dict(case="fraction-decimals-spaces", film="hargrove-and-daughters-2025", verdict="fresh", raw="3.5 / 5",
+         score=70.0, line="Rating: 3.5 / 5", lookalike="dates"),
+    dict(case="n-out-of-d", film="a-season-of-small-fires-2024", verdict="fresh", raw="7.5 out of 10", score=75.0,
+         line="Score: 7.5 out of 10", lookalike="two-thirds"),
+    dict(case="n-of-d-stars", film="the-glass-orchard-2025", verdict="rotten", raw="2 of 5 stars", score=40.0,
+         line="Our rating: 2 of 5 stars", lookalike="half-hour"),
+    dict(case="mixed-fraction-out-of", film="the-lighthouse-keepers-wife-2024", verdict="fresh", raw="3 1/2 out of 4",
+         score=87.5, line="Rating: 3 1/2 out of 4"),
+    dict(case="star-glyphs-half", film="paper-lanterns-2025", verdict="fresh", raw="★★★★½", score=90.0, row="★★★★½"),
+    dict(case="star-glyphs-empty-slots", film="saltmarsh-road-2024", verdict="rotten", raw="★★☆☆☆", score=40.0,
+         row="★★☆☆☆", lookalike="titles"),
+    dict(case="asterisks-half", film="copperhead-summer-2024", verdict="fresh", raw="***1/2", score=70.0, row="***1/2"),
+    dict(case="words-and-a-half-stars", film="velvet-static-2025", verdict="fresh", raw="three and a half stars",
+         score=70.0, line="Verdict: three and a half stars"),
+    dict(case="words-four-stars", film="hargrove-and-daughters-2025", verdict="fresh", raw="four stars", score=80.0,
+         line="Rating: four stars", lookalike="24-7"),
+    dict(case="letter-a-plus", film="the-quiet-arithmetic-2025", verdict="fresh", raw="A+", score=100.0,
+         line="Grade: A+"),
+    dict(case="letter-e", film="the-glass-orchard-2025", verdict="rotten", raw="E", score=0.0, line="Grade: E"),
+    dict(case="letter-c-without-sign", film="saltmarsh-road-2024", verdict="rotten", raw="C", score=45.5,
+         line="Grade: C", lookalike="mpaa"),
+    dict(case="percentage", film="a-season-of-small-fires-2024", verdict="fresh", raw="82%", score=82.0,
+         line="Score: 82%", lookalike="top-10"),
+    dict(case="verdict-recommended", film="the-lighthouse-keepers-wife-2024", verdict="fresh", raw="Recommended",
+         score=None, line="Verdict: Recommended"),
+    dict(case="verdict-skip-it", film="the-glass-orchard-2025", verdict="rotten", raw="Skip it", score=None,
+         line="Verdict: Skip it"),
+    dict(case="verdict-must-see", film="copperhead-summer-2024", verdict="fresh", raw="Must see", score=None,
+         line="Verdict: Must see"),
+    dict(case="verdict-thumbs-up", film="paper-lanterns-2025", verdict="fresh", raw="Thumbs up", score=None,
+         line="Verdict: Thumbs up"),
+    dict(case="verdict-thumbs-down", film="velvet-static-2025", verdict="rotten", raw="Thumbs down", score=None,
+         line="Verdict: Thumbs down"),
+] + [dict(case=f"lookalike-{key}", film=film, verdict=verdict, raw=None, score=None, lookalike=key)
+     for key, film, verdict in [("dates", "the-quiet-arithmetic-2025", "fresh"), ("24-7", "saltmarsh-road-2024", "rotten"),
+                                ("two-thirds", "hargrove-and-daughters-2025", "fresh"),
+                                ("top-10", "copperhead-summer-2024", "fresh"), ("half-hour", "velvet-static-2025", "rotten"),
+                                ("mpaa", "the-lighthouse-keepers-wife-2024", "fresh"),
+                                ("titles", "paper-lanterns-2025", "fresh")]]
+MPAA_LINE = "MPAA rating: PG-13"  # a labelled certificate on the MPAA look-alike page: not a critic's rating
+
+
+def build_lab_reviews(films: list[dict], taken: set[str]) -> list[dict]:
+    """One Format Lab review per LAB_CASES entry, from its own random stream."""
+    rng = random.Random(LAB_SEED)
+    by_key = {f["key"]: f for f in films}
+    reviews, seen = [], set()
+    for i, case in enumerate(LAB_CASES):
+        # no critic reviews one film twice: take the next critic in turn who has not
+        critic = next(c for k in range(len(LAB_CRITICS)) if (case["film"], c := LAB_CRITICS[(i + k) % len(LAB_CRITICS)]) not in seen)
+        seen.add((case["film"], critic))
+        reviews.append(build_lab_review(rng, case, by_key[case["film"]], critic, taken))
+    return reviews
+
+
+def build_lab_review(rng: random.Random, case: dict, film: dict, critic: str, taken: set[str]) -> dict:
+    """A review page printing its rating in one format, or carrying one look-alike in its body."""
+    paragraphs, prose = compose_body(rng, film, film["title"], case["verdict"], "strong")
+    if case.get("lookalike"):
+        paragraphs[1] += " " + LOOKALIKES[case["lookalike"]]
+    if case.get("lookalike") == "mpaa" and not case["raw"]:
+        paragraphs.append(MPAA_LINE)
+    if case.get("line") or case.get("row"):
+        paragraphs.append(case.get("line") or case["row"])
+    published = _pub_date(rng, film)
+    tag = tagline(rng, film, case["verdict"])
+    return dict(
+        film=film, outlet=LAB, critic=critic, published=published, verdict=case["verdict"], title=film["title"],
+        headline=f"'{film['title']}' ({film['year']})", tag=tag, dek=f"{film['director']}'s {film['genre']} is {tag}.",
+        paragraphs=paragraphs, raw=case["raw"], score=case["score"], disp={}, case=case,
+        people=sorted(prose.people), characters=sorted(prose.characters),
+        path=unique_path(f"/format-lab/{case['case']}/{film['key']}.html", taken),
+        comments=make_comments(rng, case["raw"], case["score"]))
+
+
+def lab_jsonld(r: dict) -> dict | list:
+    """The case's Review object: bare, inside an @graph, or in a top-level array."""
+    film, case = r["film"], r["case"]
+    review = {"@type": "Review", "name": r["headline"], "url": BASE + r["path"],
+              "itemReviewed": {"@type": "Movie", "name": film["title"], "dateCreated": str(film["year"]),
+                               "director": {"@type": "Person", "name": film["director"]}},
+              "reviewRating": {"@type": "Rating", **case["jsonld"]},
+              "author": {"@type": "Person", "name": r["critic"]},
+              "publisher": {"@type": "Organization", "name": LAB["name"]}, "datePublished": r["published"].isoformat()}
+    page = {"@type": "WebPage", "@id": BASE + r["path"], "name": r["headline"]}
+    if case["wrap"] == "graph":
+        return {"@context": "https://schema.org", "@graph": [page, review]}
+    if case["wrap"] == "array":
+        return [{"@context": "https://schema.org", **page}, {"@context": "https://schema.org", **review}]
+    return {"@context": "https://schema.org", **review}
+
+
+def layout_formatlab(r: dict) -> str:
+    """Layout 8: a plain article; the rating is wherever the page's case puts it."""
+    px, o, case = "fl", r["outlet"], r["case"]
+    extra = jsonld_script(lab_jsonld(r)) if case.get("jsonld") else ""
+    attrs = "".join(f' {k}="{e(v)}"' for k, v in case.get("attr", {}).items())
+    meter = f'<div class="fl-meter"{attrs}></div>\n' if attrs else ""
+    out = head(f"{r['headline']} | {o['name']}", r["path"], og_metas(r, r["headline"]), extra)
+    return out + f"""<body class="fl">
+{cookie_banner(px)}
+<header class="fl-header"><a class="fl-logo" href="/reviews/">{e(o['name'])}</a>
+{site_nav(px, o)}</header>
+<div class="fl-wrap">
+<main class="fl-main">
+<article class="fl-article">
+<h1 class="fl-title">{e(r['headline'])}</h1>
+<p class="fl-byline">By <span class="fl-author">{e(r['critic'])}</span></p>
+<p class="fl-date"><time datetime="{r['published'].isoformat()}">{human_date(r['published'])}</time></p>
+{meter}<div class="fl-text">
+{paras_html(r['paragraphs'])}
+</div>
+{share_block(px, r['path'], r['headline'])}
+</article>
+{comments_block(px, r['comments'], r['published'])}
+</main>
+{sidebar_block(px, r['more'], r['top10'])}
+</div>
+{site_footer(px, o['name'])}
+</body>
+</html>
+"""
+
+
+LAYOUTS["format-lab"] = layout_formatlab
 
 # ---------------------------------------------------------------- site-level files
 OFFSITE_URL = "https://example.com/partner/cinema-tickets"
@@ -1149,7 +1304,7 @@ def render_feed(newest: list[dict]) -> str:
         for r in newest)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
             f"<title>{HUB['name']}</title>\n<link>{BASE}/reviews/</link>\n"
-            "<description>The newest film reviews from our seven outlets.</description>\n<language>en</language>\n"
+            "<description>The newest film reviews from our eight outlets.</description>\n<language>en</language>\n"
             f"{items}</channel>\n</rss>\n")
 
 
@@ -1175,14 +1330,14 @@ SITE_DATE = date(2025, 12, 31)
 def static_pages() -> dict[str, str]:
     """About/contact/privacy pages: the hub's and one about page per outlet."""
     pages = {
-        "/about.html": simple_page("About", "/about.html", "<p>Demo Film Reviews collects criticism from seven "
+        "/about.html": simple_page("About", "/about.html", "<p>Demo Film Reviews collects criticism from eight "
                                    "independent outlets. Every film, critic and outlet here is fictional.</p>"),
         "/contact.html": simple_page("Contact", "/contact.html", "<p>Write to the editors at "
                                      '<a href="mailto:editors@example.com">editors@example.com</a>.</p>'),
         "/privacy.html": simple_page("Privacy policy", "/privacy.html", "<p>We store a cookie to remember your "
                                      "consent choice and nothing else.</p>"),
     }
-    for o in OUTLETS:
+    for o in OUTLETS + [LAB]:
         path = f"/{o['slug']}/about.html"
         pages[path] = simple_page(f"About {o['name']}", path, f"<p>{e(o['name'])} has published film criticism "
                                   "since 2009. Our critics see everything so you don't have to.</p>")
@@ -1208,7 +1363,18 @@ def truth_review(r: dict) -> dict:
             "published_at": r["published"].isoformat(), "rating_raw": r["raw"], "score": r["score"],
             "verdict": r["verdict"], "has_rating": r["raw"] is not None, "headline_title": r["title"],
             "headline": r["headline"], "people_mentioned": r["people"], "characters_mentioned": r["characters"],
-            "word_count": word_count(r["paragraphs"])}
+            "word_count": word_count(r["paragraphs"]), **lab_truth(r)}
+
+
+def lab_truth(r: dict) -> dict:
+    """Format Lab pages also name their case, and verdict-word pages the verdict the word sets."""
+    case = r.get("case")
+    if not case:
+        return {}
+    out = {"format_case": case["case"], "lookalike": case.get("lookalike")}
+    if case["raw"] and case["score"] is None:
+        out["verdict_from_word"] = case["verdict"]
+    return out
 
 
 def build_truth(films, critics, reviews, listings, sitemaps) -> dict:
@@ -1217,8 +1383,9 @@ def build_truth(films, critics, reviews, listings, sitemaps) -> dict:
         "films": [{"film_key": f["key"], "title": f["title"], "year": f["year"], "director": f["director"],
                    "writer": f["writer"], "cast": f["cast"], "aliases": [f["short"]] if f.get("short") else []}
                   for f in films],
-        "outlets": [{k: o[k] for k in ("name", "slug", "layout", "rating_format")} for o in OUTLETS],
-        "critics": [{"name": c["name"], "outlet": c["outlet"]} for c in critics],
+        "outlets": [{k: o[k] for k in ("name", "slug", "layout", "rating_format")} for o in OUTLETS + [LAB]],
+        "critics": [{"name": c["name"], "outlet": c["outlet"]} for c in critics]
+                   + [{"name": name, "outlet": LAB["name"]} for name in LAB_CRITICS],
         "top_critics": [c["name"] for c in critics if c["top"]],
         "reviews": [truth_review(r) for r in sorted(reviews, key=lambda r: r["path"])],
         "extra_urls": [{"path": DRAFT_PATH, "outcome": "robots"}],
@@ -1255,6 +1422,9 @@ def build_site() -> tuple[dict[str, str], dict]:
     taken: set[str] = set()
     reviews = [build_review(rng, plan, outlets, taken) for plan in assign_reviews(rng, films, critics)]
     attach_sidebars(rng, reviews, films)
+    lab = build_lab_reviews(films, taken)
+    attach_sidebars(random.Random(LAB_SEED), lab, films, linkable=reviews)
+    reviews += lab
     newest = sorted(reviews, key=lambda r: (-r["published"].toordinal(), r["path"]))
     files = {r["path"]: LAYOUTS[r["outlet"]["slug"]](r) for r in reviews}
     listings = listing_pages(newest)

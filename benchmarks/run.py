@@ -1,0 +1,469 @@
+"""The performance benchmark: every figure of issue 8 with its ratio to a baseline measured in the same run.
+
+    python benchmarks/run.py [--pages N] [--sample N] [--quick] [--json OUT]
+
+Serves a large generated site (benchmarks/site.py) on loopback from its own process, then runs, each
+in a fresh child process with a fresh database:
+  plain     the nightly steps called directly (no Prefect), timed stage by stage;
+  parallel  the same with parse+clean+extract on a process pool (tasks/parallel.py);
+  flow      the real Prefect flow (flows.nightly.nightly), then again over the unchanged site;
+and in this process the baselines: trafilatura.extract alone (floor), requests + BeautifulSoup +
+row-by-row inserts (naive), and publish over 1M synthetic reviews against Polars (skipped by --quick).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+STAGES = ("discover", "fetch", "parse", "clean", "chunk+extract", "load", "publish")
+
+
+def load_site_module():
+    """benchmarks/site.py by path (the name `site` is taken by the standard library)."""
+    spec = importlib.util.spec_from_file_location("bench_site", BENCH_DIR / "site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------- child processes
+
+
+def prefect_env(home: Path) -> dict[str, str]:
+    """Environment for a child: its own Prefect home and embedded server, no analytics."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
+    return env
+
+
+class StageClock:
+    """CPU (process_time, all threads) and wall seconds accumulated per stage."""
+
+    def __init__(self):
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str):
+        cpu, wall = time.process_time(), time.perf_counter()
+        yield
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - cpu
+        self.wall[stage] = self.wall.get(stage, 0.0) + time.perf_counter() - wall
+
+
+def plain_crawl(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
+    """flows.nightly.crawl step for step, calling each task's plain function (Task.fn) without Prefect."""
+    from flows import steps
+    from flows.nightly import make_fetcher, new_run_id
+    from tasks.batch import Batch, batched
+
+    clock = StageClock()
+    with clock("discover"):
+        run_id = steps.begin_run.fn(db, new_run_id("nightly"), "nightly")
+        fetcher = make_fetcher(config)
+        frontier = steps.discover.fn(config, fetcher, None)
+        steps.record_discovery.fn(db, run_id, frontier)
+    seen: dict[str, str] = {}
+    for targets in batched(frontier.targets, config.batch_size):
+        with clock("fetch"):
+            batch = steps.fetch_pages.fn(db, Batch(list(targets)), fetcher, concurrency=4)
+        if workers:
+            with clock("parse+clean+extract (pool)"):
+                batch = steps.steps.dedupe_canonical(process_batch(batch, config, workers), seen)
+        else:
+            with clock("parse"):
+                batch = steps.parse_pages.fn(batch)
+            with clock("clean"):
+                batch = steps.clean_pages.fn(batch)
+            with clock("chunk+extract"):
+                batch = steps.extract_reviews.fn(batch, config, seen)
+        with clock("load"):
+            steps.load_batch.fn(db, run_id, batch)
+    fetcher.close()
+    with clock("publish"):
+        summary = plain_publish(db, config, run_id)
+    return summary, clock
+
+
+def plain_publish(db: str, config, run_id: str) -> dict:
+    """The publish task's work without its Prefect UI artifacts (those count as Prefect machinery)."""
+    from tasks import load, publish
+
+    with load.open_work(db) as con:
+        summary = load.finish_run(con, run_id)
+        publish.build_marts(con, config)
+        publish.snapshot(con, Path(db), run_id)
+    return summary
+
+
+def process_batch(batch, config, workers: int | None = None):
+    """Parse, clean and extract a batch on the process pool (the function proposed for tasks/batch.py)."""
+    from tasks import parallel
+
+    targets = {t.url: t for t, _ in batch.fetched}
+    work = [(t.url, r.body, r.content_type, t.rating_scale) for t, r in batch.fetched]
+    for url, review, reason in parallel.process_pages(work, config.chunk_max_chars, workers):
+        if review is None:
+            batch.settle(targets[url], "rejected", reason)
+        else:
+            batch.reviews.append(review)
+    batch.fetched = []
+    return batch
+
+
+def child_plain(config_path: str, db: str, workers: int) -> dict:
+    """One run of the plain steps; stage CPU and wall, peak RSS."""
+    import flows.nightly  # noqa: F401 (imports Prefect before the clock starts, as a long-lived process would)
+    from schemas.config import load_config
+    from tasks import parallel
+
+    config = load_config(config_path)
+    if workers:
+        parallel.pool(workers).submit(int).result()  # start the workers before the clock, as a long run would
+    before = _cpu()
+    start = time.perf_counter()
+    summary, clock = plain_crawl(config, db, workers)
+    wall = time.perf_counter() - start
+    self_cpu = _cpu() - before
+    parallel.shutdown()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"summary": summary, "wall_s": wall, "cpu_s": self_cpu, "worker_cpu_s": children.ru_utime + children.ru_stime,
+            "stage_cpu_s": clock.cpu, "stage_wall_s": clock.wall, "peak_rss_mb": _peak_rss_mb(),
+            "worker_peak_rss_mb": children.ru_maxrss / 1024}
+
+
+def child_flow(config_path: str, db: str) -> dict:
+    """The real nightly flow twice on one database: first run, then the unchanged re-run."""
+    start = time.perf_counter()
+    from prefect import flow
+
+    @flow(name="warm-up")
+    def warm_up() -> int:
+        return 1
+
+    warm_up()  # starts the embedded Prefect server, which a scheduled deployment already has running
+    startup = time.perf_counter() - start
+    from flows.nightly import nightly
+
+    runs = []
+    for _ in range(2):
+        before, start = _cpu(), time.perf_counter()
+        summary = nightly(config_path=config_path, db=db)
+        runs.append({"summary": summary, "wall_s": time.perf_counter() - start, "cpu_s": _cpu() - before,
+                     "peak_rss_mb": _peak_rss_mb()})
+    return {"prefect_startup_s": startup, "first": runs[0], "second": runs[1]}
+
+
+def run_child(mode: str, config_path: Path, db: Path, prefect_home: Path, workers: int = 0) -> dict:
+    """Run this file in a fresh process in the given mode and return its JSON result."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--config", str(config_path),
+           "--db", str(db), "--workers", str(workers)]
+    done = subprocess.run(cmd, env=prefect_env(prefect_home), capture_output=True, text=True, cwd=REPO_ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child {mode} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+# ---------------------------------------------------------------- baselines in this process
+
+
+def floor_baseline(bodies: list[bytes]) -> dict:
+    """trafilatura.extract alone over the pages: CPU seconds per page."""
+    import trafilatura
+
+    trafilatura.extract(bodies[0])  # imports and caches outside the clock
+    start = time.process_time()
+    for body in bodies:
+        trafilatura.extract(body)
+    return {"pages": len(bodies), "cpu_per_page_ms": 1000 * (time.process_time() - start) / len(bodies)}
+
+
+def naive_baseline(urls: list[str], db: Path) -> dict:
+    """requests + BeautifulSoup get_text() + one INSERT per row: pages/s and CPU per page."""
+    import duckdb
+    import requests
+    from bs4 import BeautifulSoup
+
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE pages (url VARCHAR, text VARCHAR)")
+    session = requests.Session()
+    cpu, start = time.process_time(), time.perf_counter()
+    for url in urls:
+        text = BeautifulSoup(session.get(url, timeout=30).content, "html.parser").get_text()
+        con.execute("INSERT INTO pages VALUES (?, ?)", [url, text])
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    con.close()
+    return {"pages": len(urls), "pages_per_s": len(urls) / wall, "cpu_per_page_ms": 1000 * cpu / len(urls)}
+
+
+def publish_at_scale(work: Path, reviews: int = 1_000_000, films: int = 20_000) -> dict:
+    """build_marts over synthetic staging rows, and the consensus SQL alone against the same in Polars."""
+    from schemas.config import config_from_dict
+    from tasks import load, publish
+    from tasks.load import query_frame
+
+    db = work / "publish.duckdb"
+    config = config_from_dict({"sources": [{"name": "Synthetic", "start_urls": ["http://127.0.0.1/"]}],
+                               "critics": {"top": [f"Critic {i}" for i in range(0, 2_000, 10)]}})
+    with load.open_work(db) as con:
+        con.register("synthetic", synthetic_reviews(reviews, films).to_arrow())
+        con.execute("INSERT INTO staging.reviews BY NAME SELECT * FROM synthetic")
+        start = time.perf_counter()
+        publish.build_marts(con, config)
+        build_s = time.perf_counter() - start
+        models = publish.marts_models()
+        names = [n for n in ("film_meters", "film_consensus") if n in models] or ["film_consensus"]
+        start = time.perf_counter()
+        for name in names:
+            con.execute(models[name])
+        sql_s = time.perf_counter() - start
+        frame = query_frame(con, "SELECT film_id, verdict, score, is_top_critic, verdict_source FROM reviews")
+        film_frame = query_frame(con, "SELECT film_id, title, year FROM films")
+        row_count = con.execute("SELECT count(*) FROM film_consensus").fetchone()[0]
+    start = time.perf_counter()
+    polars_rows = polars_consensus(frame, film_frame, config).height
+    polars_s = time.perf_counter() - start
+    return {"reviews": reviews, "films": films, "build_marts_s": build_s, "consensus_sql_s": sql_s,
+            "consensus_models": names, "polars_s": polars_s, "sql_rows": row_count, "polars_rows": polars_rows}
+
+
+def synthetic_reviews(reviews: int, films: int):
+    """Staging rows for `reviews` reviews spread over `films` films (seeded, so every run is the same)."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(8)
+    film = rng.integers(0, films, reviews)
+    fresh_p = rng.uniform(0.1, 0.95, films)[film]
+    score = np.clip(rng.normal(fresh_p * 100, 15), 0, 100)
+    critic = rng.integers(0, 2_000, reviews)
+    ids = pl.Series(np.arange(reviews)).cast(pl.String)
+    return pl.DataFrame({
+        "review_id": "r" + ids, "url": "http://127.0.0.1/review/" + ids, "fetched_url": "http://127.0.0.1/review/" + ids,
+        "source": "Synthetic", "sha256": ids,
+        "film_title": "Synthetic Film " + pl.Series(film).cast(pl.String),
+        "film_year": pl.Series(2000 + film % 25, dtype=pl.Int32),
+        "critic": "Critic " + pl.Series(critic).cast(pl.String), "outlet": "Outlet " + pl.Series(critic % 50).cast(pl.String),
+        "score": pl.Series(np.where(rng.random(reviews) < 0.8, score, np.nan)).fill_nan(None),
+        "verdict": pl.Series(np.where(rng.random(reviews) < fresh_p, "fresh", "rotten")),
+        "verdict_source": pl.Series(np.where(rng.random(reviews) < 0.8, "rating", "model")),
+        "text": "", "word_count": pl.Series(np.full(reviews, 500), dtype=pl.Int32), "run_id": "synthetic",
+    })
+
+
+def polars_consensus(reviews, films, config):
+    """The film_meters/film_consensus computation in Polars (no history: a first publish)."""
+    import polars as pl
+
+    s, z = config.consensus, 1.959963984540054
+    fresh, top = pl.col("verdict") == "fresh", pl.col("is_top_critic")
+    counts = reviews.group_by("film_id").agg(
+        pl.len().alias("review_count"), fresh.sum().alias("fresh_count"), pl.col("score").count().alias("scored_count"),
+        pl.col("score").mean().alias("avg_score"), pl.col("score").std(ddof=0).alias("score_stddev"),
+        top.sum().alias("top_critic_count"), (top & fresh).sum().alias("top_critic_fresh_count"),
+        pl.col("score").filter(top).mean().alias("top_critic_avg_score"),
+        (pl.col("verdict_source") == "model").sum().alias("model_verdict_count"))
+    n, p = pl.col("review_count"), pl.col("fresh_count") / pl.col("review_count")
+    center = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)).sqrt() / (1 + z * z / n)
+    meter = (200 * pl.col("fresh_count") + n) // (2 * n)
+    status = (pl.when(n < s.min_reviews_for_status).then(None)
+              .when((meter >= s.certified_threshold) & (n >= s.certified_min_reviews)
+                    & (pl.col("top_critic_count") >= s.certified_min_top_critics)).then(pl.lit("certified_fresh"))
+              .when(meter >= s.fresh_threshold).then(pl.lit("fresh")).otherwise(pl.lit("rotten")))
+    meters = counts.with_columns(
+        meter.cast(pl.Int32).alias("tomatometer"),
+        (100 * (center - half).clip(lower_bound=0)).round(1).alias("tomatometer_low"),
+        (100 * (center + half).clip(upper_bound=1)).round(1).alias("tomatometer_high"),
+        pl.when(pl.col("top_critic_count") > 0).then(
+            (200 * pl.col("top_critic_fresh_count") + pl.col("top_critic_count")) // (2 * pl.col("top_critic_count"))
+        ).alias("top_critic_tomatometer"),
+        pl.col("avg_score").round(1), pl.col("top_critic_avg_score").round(1),
+        (pl.col("model_verdict_count") / n).round(3).alias("model_verdict_share"),
+    ).with_columns(status.alias("status"))
+    return films.join(meters, on="film_id").sort("film_id")
+
+
+# ---------------------------------------------------------------- figures and the table
+
+
+def figures(pages: int, plain: dict, parallel: dict, flow: dict, floor: dict, naive: dict, publish: dict | None) -> dict:
+    """Every figure with its baseline, ratio and target."""
+    first, second = flow["first"], flow["second"]
+    n = max(1, first["summary"].get("discovered", pages))
+    plain_cpu_ms = 1000 * plain["cpu_s"] / n
+    par_cpu_ms = 1000 * (parallel["cpu_s"] + parallel["worker_cpu_s"]) / n
+    out = {
+        "pages_per_s_flow": _fig(n / first["wall_s"], "pages/s", naive["pages_per_s"], "naive", ">= 100"),
+        "pages_per_s_plain": _fig(n / plain["wall_s"], "pages/s", naive["pages_per_s"], "naive", ">= 100"),
+        "pages_per_s_parallel": _fig(n / parallel["wall_s"], "pages/s", n / plain["wall_s"], "plain serial", ">= 100"),
+        "cpu_per_page_ms": _fig(plain_cpu_ms, "ms", floor["cpu_per_page_ms"], "floor", "<= 2x floor"),
+        "cpu_per_page_parallel_ms": _fig(par_cpu_ms, "ms", floor["cpu_per_page_ms"], "floor", "<= 2x floor"),
+        "cpu_per_page_flow_ms": _fig(1000 * first["cpu_s"] / n, "ms", floor["cpu_per_page_ms"], "floor", "<= 2x floor"),
+        "floor_cpu_per_page_ms": _fig(floor["cpu_per_page_ms"], "ms", None, "", ""),
+        "naive_cpu_per_page_ms": _fig(naive["cpu_per_page_ms"], "ms", floor["cpu_per_page_ms"], "floor", ""),
+        "naive_pages_per_s": _fig(naive["pages_per_s"], "pages/s", None, "", ""),
+        "incremental_s": _fig(second["wall_s"], "s", first["wall_s"], "first run", "<= 0.10x"),
+        "peak_rss_mb": _fig(first["peak_rss_mb"], "MB", 1024, "1 GB", "< 1 GB at 50k"),
+        "peak_rss_parallel_mb": _fig(parallel["peak_rss_mb"] + parallel["worker_peak_rss_mb"], "MB", 1024, "1 GB", "< 1 GB"),
+        "prefect_overhead_share": _fig(max(0.0, first["wall_s"] - plain["wall_s"]) / first["wall_s"], "share", None, "",
+                                       "< 0.10"),
+        "prefect_startup_s": _fig(flow["prefect_startup_s"], "s", first["wall_s"], "flow run", ""),
+    }
+    for stage, cpu in plain["stage_cpu_s"].items():
+        out[f"stage_cpu_ms.{stage}"] = _fig(1000 * cpu / n, "ms", floor["cpu_per_page_ms"], "floor", "")
+    if publish:
+        out["publish_1m_s"] = _fig(publish["build_marts_s"], "s", publish["polars_s"], "polars consensus", "< 2")
+        out["consensus_sql_1m_s"] = _fig(publish["consensus_sql_s"], "s", publish["polars_s"], "polars consensus",
+                                         "< polars")
+        out["consensus_polars_1m_s"] = _fig(publish["polars_s"], "s", None, "", "")
+    return out
+
+
+def _fig(value: float, unit: str, baseline: float | None, against: str, target: str) -> dict:
+    ratio = value / baseline if baseline else None
+    return {"value": value, "unit": unit, "baseline": baseline, "against": against, "ratio": ratio, "target": target,
+            "met": _met(value, ratio, target)}
+
+
+def _met(value: float, ratio: float | None, target: str) -> bool | None:
+    checks = {">= 100": lambda: value >= 100, "<= 2x floor": lambda: ratio <= 2, "<= 0.10x": lambda: ratio <= 0.10,
+              "< 0.10": lambda: value < 0.10, "< 2": lambda: value < 2, "< polars": lambda: ratio < 1,
+              "< 1 GB": lambda: value < 1024, "< 1 GB at 50k": lambda: value < 1024}
+    return checks[target]() if target in checks else None
+
+
+def table(figs: dict) -> str:
+    """The figures as a fixed-width text table."""
+    lines = [f"{'figure':32} {'value':>10} {'unit':8} {'ratio':>8}  {'against':18} {'target':16} ok"]
+    for name, f in figs.items():
+        ratio = f"{f['ratio']:.2f}x" if f["ratio"] is not None else ""
+        ok = {True: "yes", False: "NO", None: ""}[f["met"]]
+        lines.append(f"{name:32} {f['value']:>10.3f} {f['unit']:8} {ratio:>8}  {f['against']:18} {f['target']:16} {ok}")
+    return "\n".join(lines)
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(memory / 2**20, 1),
+            "python": platform.python_version(), "load_1m": os.getloadavg()[0]}
+
+
+# ---------------------------------------------------------------- main
+
+
+@contextmanager
+def serve_site(pages: int):
+    """benchmarks/site.py in its own process (so it neither shares the GIL nor counts in the RSS)."""
+    server = subprocess.Popen([sys.executable, str(BENCH_DIR / "site.py"), "--pages", str(pages)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def write_config(base_url: str, pages: int, path: Path) -> Path:
+    """A one-source, unthrottled config over the big site."""
+    truth = json.loads((REPO_ROOT / "data" / "demo_site" / "truth.json").read_text(encoding="utf-8"))
+    top = ", ".join(json.dumps(c) for c in truth.get("top_critics", []))
+    path.write_text(f"""[[sources]]
+name = "Benchmark Site"
+start_urls = ["{base_url}/sitemap_index.xml"]
+requests_per_second = 0
+max_pages = {pages + 10}
+
+[critics]
+top = [{top}]
+""", encoding="utf-8")
+    return path
+
+
+def benchmark(pages: int, sample: int, quick: bool, workers: int) -> dict:
+    """Run every measurement and return the result document."""
+    site_module = load_site_module()
+    with tempfile.TemporaryDirectory(prefix="critics-bench-") as tmp, serve_site(pages) as base_url:
+        work = Path(tmp)
+        config = write_config(base_url, pages, work / "bench.toml")
+        home = work / "prefect"
+        timings = {"started_at": datetime.now(timezone.utc).isoformat()}
+        runs = [("plain", work / "plain", 0), ("plain", work / "parallel", workers), ("flow", work / "flow", 0)]
+        if quick:  # a smoke run: the figures need not be clean, only present, so the three runs overlap
+            with ThreadPoolExecutor(3) as pool:
+                plain, parallel, flow = pool.map(lambda r: run_child(r[0], config, r[1] / "critics.duckdb", home, r[2]),
+                                                 runs)
+        else:
+            plain, parallel, flow = (run_child(mode, config, path / "critics.duckdb", home, n) for mode, path, n in runs)
+        site = site_module.BigSite(pages)
+        paths = site.page_paths()[::max(1, pages // sample)][:sample]
+        floor = floor_baseline([site.render(p, base_url)[0] for p in paths])
+        naive = naive_baseline([base_url + p for p in paths], work / "naive.duckdb")
+        publish = None if quick else publish_at_scale(work)
+    figs = figures(pages, plain, parallel, flow, floor, naive, publish)
+    return {"pages": pages, "sample": len(paths), "quick": quick, "workers": workers, "machine": machine(),
+            **timings, "figures": figs, "raw": {"plain": plain, "parallel": parallel, "flow": flow, "floor": floor,
+                                                 "naive": naive, "publish": publish}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments; run the benchmark (or, with --child, one measured run) and print the table."""
+    args = argparse.ArgumentParser(description="critics performance benchmark")
+    args.add_argument("--pages", type=int, default=5_000, help="pages in the generated site (max 50,000)")
+    args.add_argument("--sample", type=int, default=1_000, help="pages for the floor and naive baselines")
+    args.add_argument("--workers", type=int, default=2, help="process-pool size for the parallel run")
+    args.add_argument("--quick", action="store_true", help="skip publish over 1M synthetic reviews")
+    args.add_argument("--json", type=Path, help="result file (default benchmarks/results/bench-<time>.json)")
+    args.add_argument("--child", choices=["plain", "flow"], help=argparse.SUPPRESS)
+    args.add_argument("--config", help=argparse.SUPPRESS)
+    args.add_argument("--db", help=argparse.SUPPRESS)
+    opts = args.parse_args(argv)
+    if opts.child:
+        Path(opts.db).parent.mkdir(parents=True, exist_ok=True)
+        result = child_flow(opts.config, opts.db) if opts.child == "flow" else child_plain(opts.config, opts.db, opts.workers)
+        print(json.dumps(result, default=str))
+        return 0
+    pages = max(1, min(opts.pages, 50_000))
+    result = benchmark(pages, min(opts.sample, pages), opts.quick, opts.workers)
+    out = opts.json or RESULTS_DIR / f"bench-{pages}-{datetime.now():%Y%m%dT%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    m = result["machine"]
+    print(f"critics benchmark: {pages} pages (baselines on {result['sample']}), {m['cores']} cores {m['cpu']}, "
+          f"{m['memory_gb']} GB")
+    print(table(result["figures"]))
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

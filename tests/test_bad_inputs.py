@@ -1,0 +1,192 @@
+"""The bad-input corpus: a hostile site on loopback crawled by the real nightly flow; every URL ends with a reason."""
+from __future__ import annotations
+
+import logging
+import time
+
+import duckdb
+import pytest
+
+from badsite.server import BIG_SITEMAP_URLS, SQL_CRITIC, SQL_TITLE, serve_badsite
+
+RUN_BOUND_S = 60
+PAGE_TIMEOUT_S = 3.0
+FAKE_TOKEN = "md-fake-token-7f3a9c1e5b2d4f6a"
+
+# path (on the main bad site, or "@mode/path" on the site whose robots.txt behaves as mode) -> outcome, reason fragment
+EXPECTED = {
+    "/good": ("loaded", None),
+    "/empty": ("rejected", "empty body"),
+    "/binary": ("rejected", "binary content"),
+    "/huge-streamed": ("rejected", "too large"),
+    "/huge-declared": ("rejected", "too large (declares"),
+    "/gzip-bomb": ("rejected", "once decompressed"),
+    "/gzip-ok": ("loaded", None),
+    "/brotli-claimed": ("rejected", "unsupported content encoding"),
+    "/cp1252-as-utf8": ("loaded", None),
+    "/utf16-bom": ("loaded", None),
+    "/no-charset-latin1": ("loaded", None),
+    "/mojibake": ("loaded", None),
+    "/deep-nesting": ("rejected", "no review text"),  # libxml2's depth cap cuts the tree; the run goes on
+    "/deep-nesting-only": ("rejected", "no review text"),
+    "/unclosed-tags": ("loaded", None),
+    "/jsonld-invalid": ("loaded", None),
+    "/jsonld-huge": ("loaded", None),
+    "/jsonld-graph": ("loaded", None),
+    "/jsonld-array": ("loaded", None),
+    "/jsonld-deep": ("loaded", None),
+    "/jsonld-deep-objects": ("loaded", None),
+    "/two-reviews": ("loaded", None),
+    "/no-text": ("rejected", "no review text"),
+    "/non-english": ("loaded", None),
+    "/redirect-loop-a": ("rejected", "redirect loop"),
+    "/redirect-ok": ("loaded", None),
+    "/redirect-other-host": ("rejected", "redirect out of scope (off-site host localhost)"),
+    "/redirect-private": ("rejected", "redirect out of scope (off-site host 10.0.0.1)"),
+    "/redirect-metadata": ("rejected", "redirect out of scope (off-site host 169.254.169.254)"),
+    "/redirect-file": ("rejected", "redirect out of scope (scheme file"),
+    "/redirect-credentials": ("rejected", "redirect out of scope (credentials"),
+    "/status-404": ("rejected", "HTTP 404"),
+    "/status-410": ("rejected", "HTTP 410"),
+    "/status-500": ("rejected", "HTTP 500"),
+    "/status-503": ("rejected", "HTTP 503"),
+    "/status-429-then-ok": ("loaded", None),
+    "/status-429": ("rejected", "HTTP 429"),
+    "/slow-loris": ("rejected", "page time limit"),
+    "/slow-headers": ("rejected", "timeout"),
+    "/reset-mid-body": ("rejected", "connection error"),
+    "/not-html": ("rejected", "not HTML"),
+    "/sql-injection": ("loaded", None),
+    "/private/hidden": ("rejected", "robots.txt disallows"),
+    "/missing-page": ("rejected", "HTTP 404"),
+    "/from-malformed-sitemap": ("loaded", None),
+    "javascript:alert(document.cookie)": ("out_of_scope", "scheme javascript"),
+    "mailto:editor@example.org": ("out_of_scope", "scheme mailto"),
+    "file:///etc/passwd": ("out_of_scope", "scheme file"),
+    "data:text/html,<script>alert(1)</script>": ("out_of_scope", "scheme data"),
+    "http://user:secret@127.0.0.1:9/good": ("out_of_scope", "credentials in URL"),
+    "http://bücher.example/review": ("out_of_scope", "off-site"),
+    "http://xn--bcher-kva.example/other": ("out_of_scope", "off-site"),
+    "http://10.0.0.1/review": ("out_of_scope", "off-site"),
+    "http://169.254.169.254/latest/meta-data/": ("out_of_scope", "off-site"),
+    "http://[::1]:9/review": ("out_of_scope", "off-site"),
+    "http://[bad-ipv6/review": ("out_of_scope", "malformed URL"),
+    "http://example.net/review/one": ("out_of_scope", "off-site"),  # from the off-site sitemap
+    "https://evil.example/review/two": ("out_of_scope", "off-site"),
+    "http://example.com/sitemap.xml": ("out_of_scope", "off-site discovery link"),  # child of the sitemap index
+    "@500/review": ("rejected", "robots.txt disallows"),  # robots.txt answers 500: assume all disallowed
+    "@404/review": ("loaded", None),  # robots.txt 404: no rules
+    "@5mb/review": ("loaded", None),  # robots.txt 5 MB: the first 512 kB are read
+    "@5mb/secret/review": ("rejected", "robots.txt disallows"),
+}
+
+
+def _config(sites: dict[str, str]) -> str:
+    def source(name: str, start: str, max_pages: int = 200) -> str:
+        return (f'[[sources]]\nname = "{name}"\nstart_urls = ["{start}"]\nrequests_per_second = 0\n'
+                f"max_pages = {max_pages}\n\n")
+    return (source("Bad Site Weekly", f"{sites['ok']}/sitemap_index.xml") + source("Robots 500", f"{sites['500']}/review")
+            + source("Robots 404", f"{sites['404']}/review") + source("Robots 5MB", f"{sites['5mb']}/robots-probe.xml")
+            + source("Big Sitemap", f"{sites['big']}/big-sitemap.xml.gz", max_pages=3)
+            + "[fetch]\nconnect_timeout_s = 1.0\nread_timeout_s = 1.5\nmax_bytes = 2000000\nretries = 1\n"
+              "backoff_s = 0.1\nmax_retry_after_s = 1.5\n")
+
+
+@pytest.fixture(scope="module")
+def bad_run(tmp_path_factory, caplog_module):
+    """One nightly run over the whole corpus, with a fake secret in the environment."""
+    import tasks.fetch
+    from flows.nightly import nightly
+
+    work = tmp_path_factory.mktemp("bad-run")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(tasks.fetch, "PAGE_TIMEOUT_S", PAGE_TIMEOUT_S)
+    patch.setenv("MOTHERDUCK_TOKEN", FAKE_TOKEN)
+    with serve_badsite("ok", "500", "404", "5mb", "big") as sites:
+        (work / "bad.toml").write_text(_config(sites), encoding="utf-8")
+        started = time.monotonic()
+        summary = nightly(config_path=str(work / "bad.toml"), db=str(work / "critics.duckdb"))
+        elapsed = time.monotonic() - started
+    patch.undo()
+    con = duckdb.connect(str(work / "critics.work.duckdb"), read_only=True)
+    run_id = con.execute("SELECT max(run_id) FROM raw.runs").fetchone()[0]
+    outcomes = {u: (o, r) for u, o, r in con.execute(
+        "SELECT url, outcome, reason FROM raw.url_outcomes WHERE run_id = ?", [run_id]).fetchall()}
+    runs = con.execute("SELECT * FROM raw.runs WHERE run_id = ?", [run_id]).fetchone()
+    con.close()
+    return dict(sites=sites, summary=summary, elapsed=elapsed, outcomes=outcomes, work=work, run=runs)
+
+
+@pytest.fixture(scope="module")
+def caplog_module():
+    """Every log record of the module's run, whatever logger wrote it."""
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(self.format(record))
+
+    handler = Keep(level=logging.DEBUG)
+    logging.getLogger().addHandler(handler)
+    yield records
+    logging.getLogger().removeHandler(handler)
+
+
+def _url(sites: dict[str, str], key: str) -> str:
+    if key.startswith("@"):
+        mode, path = key[1:].split("/", 1)
+        return f"{sites[mode]}/{path}"
+    return sites["ok"] + key if key.startswith("/") else key
+
+
+def test_corpus_has_at_least_forty_cases():
+    assert len(EXPECTED) >= 40
+
+
+@pytest.mark.parametrize("key", list(EXPECTED))
+def test_every_bad_input_ends_with_its_expected_outcome_and_reason(bad_run, key):
+    outcome, fragment = EXPECTED[key]
+    got = bad_run["outcomes"].get(_url(bad_run["sites"], key))
+    assert got is not None, f"{key} has no url_outcomes row"
+    assert got[0] == outcome, f"{key}: {got}"
+    if fragment:
+        assert fragment in (got[1] or ""), f"{key}: {got}"
+
+
+def test_run_finishes_within_its_bound(bad_run):
+    assert bad_run["elapsed"] < RUN_BOUND_S
+
+
+def test_accounting_equation_holds_for_the_bad_run(bad_run):
+    s = bad_run["summary"]
+    assert s["discovered"] == s["loaded"] + s["unchanged"] + s["rejected"] + s["out_of_scope"]
+    assert s["discovered"] == len(bad_run["outcomes"])
+    _, _, _, _, discovered, loaded, unchanged, rejected, out_of_scope = bad_run["run"]
+    assert discovered == loaded + unchanged + rejected + out_of_scope == len(bad_run["outcomes"])
+
+
+def test_huge_sitemap_is_capped_by_max_pages(bad_run):
+    big = bad_run["sites"]["big"]
+    rows = [v for u, v in bad_run["outcomes"].items() if u.startswith(big + "/p/")]
+    assert len(rows) == BIG_SITEMAP_URLS
+    over = [r for r in rows if "over max_pages (3)" in (r[1] or "")]
+    assert len(over) == BIG_SITEMAP_URLS - 3
+
+
+def test_quotes_semicolons_and_sql_keywords_round_trip(bad_run):
+    url = bad_run["sites"]["ok"] + "/sql-injection"
+    con = duckdb.connect(str(bad_run["work"] / "critics.duckdb"), read_only=True)
+    title, critic = con.execute(
+        "SELECT f.title, r.critic FROM reviews r JOIN films f USING (film_id) WHERE r.url = ?", [url]).fetchone()
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    con.close()
+    assert (title, critic) == (SQL_TITLE, SQL_CRITIC)
+    assert {"reviews", "films"} <= tables
+
+
+def test_secret_token_is_never_logged_nor_stored(bad_run, caplog_module):
+    assert caplog_module, "the run logged nothing: the check would be vacuous"
+    assert not [r for r in caplog_module if FAKE_TOKEN in r]
+    for path in bad_run["work"].rglob("*"):
+        if path.is_file():
+            assert FAKE_TOKEN.encode() not in path.read_bytes(), path
