@@ -83,7 +83,11 @@ def cmd_serve(args) -> int:
         _check_config(args.config)
     from flows.serve import serve
 
-    return serve(args.config, str(db))
+    try:
+        return serve(args.config, str(db))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the runner took over: still a clean stop
+        print("critics: serve stopped", file=sys.stderr)
+        return 0
 
 
 def check_unlocked(db: Path) -> None:
