@@ -33,6 +33,7 @@ class FetchSettings:
     retries: int = 3
     backoff_s: float = 0.5
     max_retry_after_s: float = 30.0
+    page_timeout_s: float = 60.0  # total per page across redirects, retries and reading
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from schemas.config import FetchSettings
 from tasks.scope import BlockedAddress, Scope, ScopedAdapter
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-PAGE_TIMEOUT_S = 60.0  # default total time per page (all hops, retries and reads) until FetchSettings has it
 MAX_REDIRECTS = 5
 MAX_ROBOTS_BYTES = 512_000
 MAX_CRAWL_DELAY_S = 30.0  # a robots.txt Crawl-delay of hours must not stall the night
@@ -120,7 +119,7 @@ class Fetcher:
     @property
     def page_timeout_s(self) -> float:
         """Total seconds one page may take over all redirects, retries and reads."""
-        return float(getattr(self.settings, "page_timeout_s", PAGE_TIMEOUT_S))
+        return float(self.settings.page_timeout_s)
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt of the URL's host lets our user agent fetch it."""

@@ -9,7 +9,8 @@ import pytest
 
 from badsite.server import BIG_SITEMAP_URLS, SQL_CRITIC, SQL_TITLE, serve_badsite
 
-RUN_BOUND_S = 60
+RUN_BOUND_S = 45  # the pipeline's own time (raw.runs started_at -> finished_at)
+WALL_BOUND_S = 150  # including the embedded Prefect server's start on a busy machine
 PAGE_TIMEOUT_S = 3.0
 FAKE_TOKEN = "md-fake-token-7f3a9c1e5b2d4f6a"
 
@@ -89,18 +90,16 @@ def _config(sites: dict[str, str]) -> str:
             + source("Robots 404", f"{sites['404']}/review") + source("Robots 5MB", f"{sites['5mb']}/robots-probe.xml")
             + source("Big Sitemap", f"{sites['big']}/big-sitemap.xml.gz", max_pages=3)
             + "[fetch]\nconnect_timeout_s = 1.0\nread_timeout_s = 1.5\nmax_bytes = 2000000\nretries = 1\n"
-              "backoff_s = 0.1\nmax_retry_after_s = 1.5\n")
+              f"backoff_s = 0.1\nmax_retry_after_s = 1.5\npage_timeout_s = {PAGE_TIMEOUT_S}\n")
 
 
 @pytest.fixture(scope="module")
 def bad_run(tmp_path_factory, caplog_module):
     """One nightly run over the whole corpus, with a fake secret in the environment."""
-    import tasks.fetch
     from flows.nightly import nightly
 
     work = tmp_path_factory.mktemp("bad-run")
     patch = pytest.MonkeyPatch()
-    patch.setattr(tasks.fetch, "PAGE_TIMEOUT_S", PAGE_TIMEOUT_S)
     patch.setenv("MOTHERDUCK_TOKEN", FAKE_TOKEN)
     with serve_badsite("ok", "500", "404", "5mb", "big") as sites:
         (work / "bad.toml").write_text(_config(sites), encoding="utf-8")
@@ -112,7 +111,9 @@ def bad_run(tmp_path_factory, caplog_module):
     run_id = con.execute("SELECT max(run_id) FROM raw.runs").fetchone()[0]
     outcomes = {u: (o, r) for u, o, r in con.execute(
         "SELECT url, outcome, reason FROM raw.url_outcomes WHERE run_id = ?", [run_id]).fetchall()}
-    runs = con.execute("SELECT * FROM raw.runs WHERE run_id = ?", [run_id]).fetchone()
+    runs = con.execute("""SELECT epoch(finished_at) - epoch(started_at), discovered_count, loaded_count,
+                                 unchanged_count, rejected_count, out_of_scope_count
+                          FROM raw.runs WHERE run_id = ?""", [run_id]).fetchone()
     con.close()
     return dict(sites=sites, summary=summary, elapsed=elapsed, outcomes=outcomes, work=work, run=runs)
 
@@ -126,10 +127,16 @@ def caplog_module():
         def emit(self, record):
             records.append(self.format(record))
 
+    from prefect.logging.configuration import setup_logging
+
+    setup_logging()  # Prefect replaces handlers when it configures logging: configure first, then listen
     handler = Keep(level=logging.DEBUG)
-    logging.getLogger().addHandler(handler)
+    loggers = [logging.getLogger(n) for n in ("", "prefect", "prefect.flow_runs", "prefect.task_runs")]
+    for logger in loggers:
+        logger.addHandler(handler)
     yield records
-    logging.getLogger().removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 def _url(sites: dict[str, str], key: str) -> str:
@@ -154,14 +161,15 @@ def test_every_bad_input_ends_with_its_expected_outcome_and_reason(bad_run, key)
 
 
 def test_run_finishes_within_its_bound(bad_run):
-    assert bad_run["elapsed"] < RUN_BOUND_S
+    assert bad_run["run"][0] < RUN_BOUND_S
+    assert bad_run["elapsed"] < WALL_BOUND_S
 
 
 def test_accounting_equation_holds_for_the_bad_run(bad_run):
     s = bad_run["summary"]
     assert s["discovered"] == s["loaded"] + s["unchanged"] + s["rejected"] + s["out_of_scope"]
     assert s["discovered"] == len(bad_run["outcomes"])
-    _, _, _, _, discovered, loaded, unchanged, rejected, out_of_scope = bad_run["run"]
+    _, discovered, loaded, unchanged, rejected, out_of_scope = bad_run["run"]
     assert discovered == loaded + unchanged + rejected + out_of_scope == len(bad_run["outcomes"])
 
 

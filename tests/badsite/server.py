@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .pages import review_html
 
-SQL_TITLE = "Robert'); DROP TABLE reviews;-- \"Quoted\" SELECT * FROM films"
+SQL_TITLE = "Robert'); DROP TABLE reviews;-- SELECT * FROM films"
 SQL_CRITIC = "Seán O'Brien-Drop"
 BIG_SITEMAP_URLS = 100_000
 
