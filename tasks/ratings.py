@@ -8,7 +8,8 @@ line A=100 ... F=0 (A+ is capped at 100, E and F+/F- are 0); scores rounded to 1
 Choices where the print leaves the scale open:
 - stars with no stated denominator ('four stars', '★★★', '***1/2') are out of `default_best`, else 5
   (schema.org's default bestRating); a row with empty stars ('★★★☆') counts its own slots.
-- a bare number ('3.5', '3 1/2') is out of `default_best`; without one it has no score (reason 'no_scale').
+- a bare number ('3.5', '3 1/2') is out of `default_best` (the source's config, else a bestRating the page's
+  structured data states without a usable value); without one it has no score (reason 'no_scale').
 - plain asterisk rows without a half ('***') are section breaks, so extract_rating only takes them
   after a label; glyph rows ('★★★') may stand alone.
 """
@@ -98,6 +99,9 @@ def extract_rating(structured: dict | None, structured_rule: str | None, text_bl
         if _usable(found):
             return found
         fallback = found
+        stated_best = _to_float(structured.get("bestRating"))
+        if not default_best and stated_best and stated_best > 0:  # the page states its scale: '3.5' in the text is 3.5 of it
+            default_best = stated_best
     blocks = [b for b in (text_blocks or []) if isinstance(b, str) and b.strip()]
     labelled, junk = _from_labels(blocks, default_best)
     if labelled:

@@ -101,7 +101,8 @@ class TextModel:
         # normalise once and keep the per-sentence loop in C: long reviews have dozens of sentences
         sentences = _SENTENCE_END_RE.split(_normalise(text))
         get = self._get  # inlined token_score: this loop is the pipeline's hot path
-        sums = [sum(filter(None, map(get, set(t).union(zip(t, t[1:]))))) for t in map(_TOKEN_RE.findall, sentences) if t]
+        # a {*t, *pairs} display builds the feature set faster than set(t).union(pairs)
+        sums = [sum(filter(None, map(get, {*t, *zip(t, t[1:])}))) for t in map(_TOKEN_RE.findall, sentences) if t]
         return self.bias + sum(sums) / len(sums) if sums else 0.0
 
     def prob_fresh(self, text: str) -> float:

@@ -136,6 +136,17 @@ def test_structured_rating_wins_over_text():
     assert (rating.raw, rating.score, rating.rule) == ("4/5", 80.0, "jsonld")
 
 
+@pytest.mark.parametrize("structured,best,raw,score", [
+    ({"ratingValue": None, "bestRating": "4"}, None, "3.5", 87.5),
+    ({"ratingValue": "", "bestRating": 5}, None, "3.5", 70.0),
+    ({"ratingValue": None, "bestRating": "4"}, 10.0, "3.5", 35.0),  # the source's config wins
+    ({"ratingValue": None, "bestRating": None}, None, "3.5", None),
+])
+def test_bare_number_takes_its_scale_from_the_pages_structured_data(structured, best, raw, score):
+    rating = extract_rating(structured, "data_attr", ["Rating: 3.5"], best)
+    assert (rating.raw, rating.score) == (raw, score)
+
+
 def test_labelled_junk_is_kept_when_nothing_better_is_found():
     rating = extract_rating(None, None, ["Rating: 5.5/5"])
     assert (rating.raw, rating.score, rating.reason) == ("5.5/5", None, "out_of_range")

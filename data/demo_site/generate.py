@@ -1135,6 +1135,9 @@ LAB_CASES = [
          line="Grade: C", lookalike="mpaa"),
     dict(case="percentage", film="a-season-of-small-fires-2024", verdict="fresh", raw="82%", score=82.0,
          line="Score: 82%", lookalike="top-10"),
+    # the rating widget states the scale but its value is filled in by script; the text prints the bare number
+    dict(case="bare-number-scale-from-page-data", film="a-season-of-small-fires-2024", verdict="fresh", raw="3.5",
+         score=87.5, attr={"data-rating": "", "data-scale": "4"}, line="Rating: 3.5"),
     dict(case="verdict-recommended", film="the-lighthouse-keepers-wife-2024", verdict="fresh", raw="Recommended",
          score=None, line="Verdict: Recommended"),
     dict(case="verdict-skip-it", film="the-glass-orchard-2025", verdict="rotten", raw="Skip it", score=None,
@@ -1393,7 +1396,9 @@ def build_truth(films, critics, reviews, listings, sitemaps) -> dict:
         "listing_pages": listings,
         "sitemaps": sitemaps,
         "notes": "word_count counts the printed body incl. in-text rating lines; 'Rating: 2.5/4' (62.5) and "
-                 "'B-' (63.6) are the only fresh scores below 70.",
+                 "'B-' (63.6) are the only fresh scores below 70. Format Lab Review pages name their format_case: each prints "
+                 "one rating format, or carries one look-alike (lookalike) that must not be read as a rating; "
+                 "verdict_from_word is the verdict a printed verdict word sets without a score.",
     }
 
 

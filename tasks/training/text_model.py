@@ -30,6 +30,8 @@ from tasks.textmodel import MODEL_PATH, TextModel, features, tokenize
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 SEED = 0
 C = 0.1            # inverse regularisation; picked from 0.03..1 on held-out films and full reviews
+# Caveat: that pick looked at the full-review set, so its figure is slightly optimistic. On held-out films
+# alone C=0.3 wins (80.48% vs 80.12%) and scores 86.0% on full reviews (vs 87.0%); see issue 3.
 MIN_DF = 2         # features seen in fewer training texts are dropped
 ALPHA = 1.0        # NB smoothing
 WEIGHT_SCALE = 10000  # weights are stored as integers / WEIGHT_SCALE to keep the artefact small
