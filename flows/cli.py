@@ -43,9 +43,10 @@ def cmd_run(args) -> int:
         config_path = args.config or stack.enter_context(_demo_config_file())
         _check_config(config_path)
         from flows.nightly import nightly
+        from flows.runners import with_runner
 
         check_unlocked(db)
-        summary = nightly(config_path=str(config_path), db=str(db))
+        summary = with_runner(nightly, str(config_path))(config_path=str(config_path), db=str(db))
     return _report(summary, db)
 
 
@@ -57,9 +58,10 @@ def cmd_scrape(args) -> int:
         config_path = args.config or stack.enter_context(_scrape_config_file(urls))
         _check_config(config_path)
         from flows.nightly import scrape
+        from flows.runners import with_runner
 
         check_unlocked(db)
-        summary = scrape(urls=urls, config_path=str(config_path), db=str(db))
+        summary = with_runner(scrape, str(config_path))(urls=urls, config_path=str(config_path), db=str(db))
     return _report(summary, db)
 
 

@@ -6,10 +6,12 @@ from datetime import date, datetime, timezone
 
 from prefect import flow
 
-from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, discover, drop_orphans,
-                         extract_reviews, fetch_pages, load_batch, parse_pages, publish, read_archive,
-                         read_config, record_discovery, republish, start_progress)
+from flows.runners import in_flight
+from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, dedupe_reviews, discover,
+                         drop_orphans, extract_reviews, fetch_pages, load_batch, parse_pages, process_batch, publish,
+                         read_archive, read_config, record_discovery, republish, start_progress)
 from schemas.config import DEFAULT_DB, Config
+from tasks import stage
 from tasks.batch import Batch, batched
 from tasks.fetch import Fetcher
 from tasks.runlock import writer_lock
@@ -68,15 +70,25 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     record_discovery(db, run_id, frontier)
     progress = start_progress(kind, len(frontier.targets))
     seen_canonical: dict[str, str] = {}
+    pending: list[tuple[Batch, object]] = []
     for targets in batched(frontier.targets, config.batch_size):
+        # Fetching stays here, in the one Fetcher that holds every host's throttle; the CPU work is submitted.
         batch = fetch_pages(db, Batch(list(targets)), fetcher, concurrency=4)
-        batch = parse_pages(batch)
-        batch = clean_pages(batch)
-        batch = extract_reviews(batch, config, seen_canonical)
-        load_batch(db, run_id, batch)
-        advance_progress(progress, batch)
+        pending.append((batch, process_batch.submit(stage.work_of(batch), config)))
+        if len(pending) > in_flight(config.runner):
+            settle(db, run_id, *pending.pop(0), seen_canonical, progress)
+    for batch, future in pending:
+        settle(db, run_id, batch, future, seen_canonical, progress)
     fetcher.close()
     return publish(db, config, run_id)
+
+
+def settle(db: str, run_id: str, batch: Batch, future, seen_canonical: dict[str, str], progress) -> None:
+    """Take a batch's worker result, in submission order, and load it (the one DuckDB writer is this process)."""
+    batch = stage.merge(batch, future.result())
+    batch = dedupe_reviews(batch, seen_canonical)
+    load_batch(db, run_id, batch)
+    advance_progress(progress, batch)
 
 
 def make_fetcher(config: Config, urls: list[str] | None = None) -> Fetcher:

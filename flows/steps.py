@@ -9,10 +9,11 @@ from prefect.cache_policies import NO_CACHE
 
 from schemas.config import Config, load_config
 from tasks import batch as steps
-from tasks import incremental, load, publish as publishing
+from tasks import incremental, load, publish as publishing, stage
 from tasks.batch import Batch
 from tasks.crawl import Frontier, assign_urls, discover_source
 from tasks.fetch import Fetcher
+from tasks.faults import pause_point
 from tasks.progress import Progress, print_line
 
 DB_RETRIES = dict(retries=2, retry_delay_seconds=1)
@@ -56,7 +57,9 @@ def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Ba
     """Conditional GETs for a batch; raw bytes archived by content hash."""
     with load.open_work(db) as con:
         batch.known = load.known_pages(con, [t.url for t in batch.targets])
-    return steps.fetch_batch(batch, fetcher, load.archive_root(db), concurrency)
+    batch = steps.fetch_batch(batch, fetcher, load.archive_root(db), concurrency)
+    pause_point("fetch")  # test hook (tasks/faults.py): pages archived, nothing recorded yet
+    return batch
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -77,14 +80,27 @@ def extract_reviews(batch: Batch, config: Config, seen_canonical: dict[str, str]
     return steps.dedupe_canonical(steps.extract_batch(batch, config), seen_canonical)
 
 
+@task(name="parse, clean and extract", cache_policy=NO_CACHE)
+def process_batch(work: Batch, config: Config) -> Batch:
+    """The CPU-heavy steps of one batch; submitted, so it runs on a Dask worker when the runner is Dask."""
+    return stage.process_batch(work, config)
+
+
+@task(name="dedupe", cache_policy=NO_CACHE)
+def dedupe_reviews(batch: Batch, seen_canonical: dict[str, str]) -> Batch:
+    """One review per canonical URL this run, in batch order (on the coordinator, which sees every batch)."""
+    return steps.dedupe_canonical(batch, seen_canonical)
+
+
 @task(name="load", cache_policy=NO_CACHE, **DB_RETRIES)
 def load_batch(db: str, run_id: str, batch: Batch) -> int:
     """Fetch log, page state, staging rows and per-URL outcomes, in bulk."""
     gone = incremental.removed_urls(batch.results)
     with load.open_work(db) as con:
+        # Reviews before page state: a run killed in between refetches (no etag yet) instead of trusting a 304.
+        load.upsert_reviews(con, run_id, batch.reviews, batch.source_of, batch.hashes)
         load.record_fetches(con, run_id, batch.source_of, batch.results, batch.hashes)
         incremental.unpublish(con, gone)
-        load.upsert_reviews(con, run_id, batch.reviews, batch.source_of, batch.hashes)
         load.record_outcomes(con, run_id, incremental.mark_removed(steps.loaded_outcomes(batch), gone))
     return len(batch.reviews)
 

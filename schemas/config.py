@@ -47,6 +47,14 @@ class ConsensusSettings:
 
 
 @dataclass(frozen=True)
+class RunnerSettings:
+    kind: str = "local"  # "local": threads in this process; "dask": parse/clean/extract on Dask workers
+    address: str = ""  # scheduler of an existing cluster, e.g. "tcp://10.0.0.5:8786"; empty = temporary LocalCluster
+    workers: int = 2  # worker processes of the temporary LocalCluster
+    staging_dir: str = ""  # reserved: folder or fsspec URL for workers' Parquet results (empty = return in memory)
+
+
+@dataclass(frozen=True)
 class Config:
     sources: list[Source]
     timezone: str = "UTC"
@@ -58,6 +66,7 @@ class Config:
     consensus: ConsensusSettings = field(default_factory=ConsensusSettings)
     film_aliases: dict[str, str] = field(default_factory=dict)  # surface title -> canonical title
     export_dir: str | None = None  # folder for Parquet/CSV copies of the public tables; unset = no export
+    runner: RunnerSettings = field(default_factory=RunnerSettings)
 
 
 def load_config(path: str | Path) -> Config:
@@ -97,7 +106,17 @@ def config_from_dict(raw: dict, origin: str = "config") -> Config:
         consensus=_section(ConsensusSettings, raw.get("consensus", {}), origin, "consensus"),
         film_aliases={str(k): str(v) for k, v in raw.get("film_aliases", {}).items()},
         export_dir=str(raw["export_dir"]) if raw.get("export_dir") else None,
+        runner=_runner(raw.get("runner", {}), origin),
     )
+
+
+def _runner(raw: dict, origin: str) -> RunnerSettings:
+    runner = _section(RunnerSettings, raw, origin, "runner")
+    if runner.kind not in ("local", "dask"):
+        raise ConfigError(f"{origin}: [runner] kind must be \"local\" or \"dask\", not {runner.kind!r}")
+    if runner.workers < 1:
+        raise ConfigError(f"{origin}: [runner] workers must be a positive integer")
+    return runner
 
 
 def _source(raw: dict, origin: str, index: int) -> Source:

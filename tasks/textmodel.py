@@ -86,7 +86,8 @@ class TextModel:
     def token_score(self, tokens: list[str]) -> float:
         """Log-odds of positive for one already tokenised sentence."""
         # filter(None, ...) drops unknown features (None) while keeping the loop in C.
-        return self.bias + sum(filter(None, map(self._get, _lookup_keys(tokens))))
+        # fsum: the set's iteration order varies with the hash seed; the sum must not.
+        return self.bias + math.fsum(filter(None, map(self._get, _lookup_keys(tokens))))
 
     def sentence_score(self, sentence: str) -> float:
         """Log-odds that a sentence is positive."""
@@ -102,7 +103,7 @@ class TextModel:
         sentences = _SENTENCE_END_RE.split(_normalise(text))
         get = self._get  # inlined token_score: this loop is the pipeline's hot path
         # a {*t, *pairs} display builds the feature set faster than set(t).union(pairs)
-        sums = [sum(filter(None, map(get, {*t, *zip(t, t[1:])}))) for t in map(_TOKEN_RE.findall, sentences) if t]
+        sums = [math.fsum(filter(None, map(get, {*t, *zip(t, t[1:])}))) for t in map(_TOKEN_RE.findall, sentences) if t]
         return self.bias + sum(sums) / len(sums) if sums else 0.0
 
     def prob_fresh(self, text: str) -> float:
