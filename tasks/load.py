@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from schemas.records import ExtractedReview
+from tasks.faults import pause_point
 from tasks.fetch import FetchResult
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
@@ -94,6 +95,7 @@ def upsert_reviews(con, run_id: str, reviews: list[ExtractedReview], source_of: 
             con.execute(f"DELETE FROM staging.{table} WHERE review_id IN (SELECT review_id FROM new_reviews)")
         for table in ("reviews", "chunks", "mentions", "credits"):
             con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM new_{table}")
+        pause_point("load")  # test hook (tasks/faults.py): a kill here must roll the batch back
 
 
 def record_outcomes(con, run_id: str, outcomes: list[tuple[str, str, str, str | None]]) -> None:

@@ -13,6 +13,7 @@ from schemas.config import Config
 from tasks.aspects import sentence_at
 from tasks.chunk import split_sentences
 from tasks.consensus import AspectStat, Evidence, build_consensus
+from tasks.faults import pause_point
 from tasks.films import resolve_films
 from tasks.load import SCHEMA_DIR, query_frame
 
@@ -77,6 +78,7 @@ def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[
             if comment:
                 con.execute(f"COMMENT ON TABLE snap.main.{table} IS '{comment.replace(chr(39), chr(39) * 2)}'")
         _copy_outcomes(con, run_id)
+        pause_point("publish")  # test hook (tasks/faults.py): snapshot half made, not yet swapped in
     finally:
         con.execute("DETACH snap")
     _fsync(tmp)
