@@ -98,9 +98,12 @@ def resolve_films(seen: list[tuple[str, int | None]], pinned: dict[str, str] | N
     for (title, _), key in keys.items():
         forms.setdefault(key, set()).update(_short_forms(key[0], title))
     groups = _group_keys(sorted(forms, key=lambda k: (k[1] is None, k[1] or 0, k[0])), forms)
+    surfaces_of: dict[tuple[str, int | None], list] = {}  # an index, so grouping stays linear at 20k films
+    for surface, key in keys.items():
+        surfaces_of.setdefault(key, []).append(surface)
     resolved = {}
     for root, members in groups.items():
-        surfaces = [s for s in counts if keys[s] in members]
+        surfaces = [s for key in members for s in surfaces_of.get(key, [])]
         title = _canonical(surfaces, counts, pins)
         year = next((y for _, y in sorted(members, key=lambda k: k[1] is None) if y is not None), None)
         for surface in surfaces:
@@ -136,12 +139,19 @@ def _group_keys(keys: list[tuple[str, int | None]], forms: dict) -> dict:
         return k
 
     dated = [k for k in keys if k[1] is not None]
-    for i, a in enumerate(dated):
-        for b in dated[i + 1:]:
-            if a[1] == b[1] and (a[0] in forms[b] or b[0] in forms[a]):
-                parent[find(b)] = find(a)
+    dated_set = set(dated)
+    for b in dated:  # look short forms up rather than compare every pair: quadratic pairs took minutes at 20k films
+        for form in forms[b]:
+            if (form, b[1]) in dated_set:
+                parent[find(b)] = find((form, b[1]))
+    by_title: dict[str, list] = {}
+    by_form: dict[str, list] = {}
+    for d in dated:
+        by_title.setdefault(d[0], []).append(d)
+        for form in forms[d]:
+            by_form.setdefault(form, []).append(d)
     for k in (k for k in keys if k[1] is None):
-        candidates = {find(d) for d in dated if d[0] == k[0]} or {find(d) for d in dated if k[0] in forms[d]}
+        candidates = {find(d) for d in by_title.get(k[0], [])} or {find(d) for d in by_form.get(k[0], [])}
         if len(candidates) == 1:
             parent[find(k)] = candidates.pop()
     groups: dict = {}

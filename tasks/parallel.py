@@ -4,7 +4,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from schemas.records import ExtractedReview
 from tasks.clean import clean_page
@@ -39,13 +39,23 @@ def process_chunk(work: list[Work], chunk_max_chars: int) -> list[Done]:
 
 def process_pages(work: list[Work], chunk_max_chars: int, workers: int | None = None) -> list[Done]:
     """process_one over every page, spread over a process pool; results in input order."""
+    return finish_pages(start_pages(work, chunk_max_chars, workers))
+
+
+def start_pages(work: list[Work], chunk_max_chars: int, workers: int | None = None) -> list[Future]:
+    """Hand the pages to the pool and return at once, so the caller can fetch or load meanwhile."""
     workers = workers or default_workers()
     if workers <= 1 or len(work) < 2:
-        return process_chunk(work, chunk_max_chars)
+        done: Future = Future()
+        done.set_result(process_chunk(work, chunk_max_chars))
+        return [done]
     size = -(-len(work) // (2 * workers))  # two chunks per worker evens out slow pages
-    chunks = [work[i:i + size] for i in range(0, len(work), size)]
-    results = pool(workers).map(process_chunk, chunks, [chunk_max_chars] * len(chunks))
-    return [done for chunk in results for done in chunk]
+    return [pool(workers).submit(process_chunk, work[i:i + size], chunk_max_chars) for i in range(0, len(work), size)]
+
+
+def finish_pages(futures: list[Future]) -> list[Done]:
+    """Wait for pages handed over by start_pages; results in input order."""
+    return [done for future in futures for done in future.result()]
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
