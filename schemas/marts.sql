@@ -143,7 +143,7 @@ SELECT film_id, person,
        mode(role) AS role,
        count(*) AS mention_count,
        count(DISTINCT review_id) AS review_count,
-       round(avg(sentiment), 3) AS mean_sentiment
+       round(avg(CAST(sentiment AS DECIMAL(18, 9))), 3) AS mean_sentiment
 FROM person_mentions
 GROUP BY film_id, person
 ORDER BY film_id, mention_count DESC, person;
@@ -170,11 +170,11 @@ WITH counts AS (
            count(*) AS review_count,
            count(*) FILTER (WHERE verdict = 'fresh') AS fresh_count,
            count(score) AS scored_count,
-           avg(score) AS avg_score,
+           avg(CAST(score AS DECIMAL(18, 3))) AS avg_score,
            stddev_pop(score) AS score_stddev,
            count(*) FILTER (WHERE is_top_critic) AS top_critic_count,
            count(*) FILTER (WHERE is_top_critic AND verdict = 'fresh') AS top_critic_fresh_count,
-           avg(score) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
+           avg(CAST(score AS DECIMAL(18, 3))) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
            count(score) FILTER (WHERE is_top_critic) AS top_critic_scored_count,
            count(*) FILTER (WHERE verdict_source = 'model') AS model_verdict_count
     FROM reviews
@@ -285,7 +285,9 @@ FROM film_consensus;
 -- model: critic_stats
 CREATE OR REPLACE TABLE critic_stats AS
 WITH keyed AS (
-    SELECT reviews.*, coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_key
+    -- Decimal scores make every sum exact, so results do not depend on the order rows were loaded in.
+    SELECT reviews.* REPLACE (CAST(score AS DECIMAL(18, 3)) AS score),
+           coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_key
     FROM reviews
 ),
 film_totals AS (
@@ -298,7 +300,7 @@ film_totals AS (
 judged AS (
     SELECT film_totals.*, film_consensus.status AS film_status,
            CASE WHEN score IS NOT NULL AND others_scored_count > 0
-                THEN score - others_score_sum / others_scored_count END AS score_gap
+                THEN CAST(score - others_score_sum / others_scored_count AS DECIMAL(18, 6)) END AS score_gap
     FROM film_totals JOIN film_consensus USING (film_id)
 )
 SELECT critic_key AS critic, outlet,

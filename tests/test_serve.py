@@ -81,7 +81,7 @@ def test_serve_runs_a_scrape_from_the_api_and_keeps_the_schedule_after_sigterm(p
                            STARTUP_S, serve)
         page = f"{demo_server}/celluloid-review/2024/03/the-lighthouse-keepers-wife-review.html"
         # The same call the UI's Run button makes.
-        created = client.post(f"/deployments/{scrape['id']}/create_flow_run", json={"parameters": {"urls": [page]}})
+        created = _create_flow_run(client, scrape["id"], {"urls": [page]})
         assert created.status_code == 201, created.text
         run_id = created.json()["id"]
         final = _wait_for("the scrape run to finish", lambda: _finished(client, run_id), STARTUP_S, serve)
@@ -103,3 +103,13 @@ def _finished(client: httpx.Client, run_id: str) -> str | None:
     run = _get(client, f"/flow_runs/{run_id}")
     state = (run or {}).get("state") or {}
     return state.get("type") if state.get("type") in TERMINAL_STATES else None
+
+
+def _create_flow_run(client, deployment_id: str, parameters: dict, attempts: int = 10):
+    """POST the UI's Run call; a busy SQLite-backed server answers 503, which a user would retry."""
+    for _ in range(attempts):
+        created = client.post(f"/deployments/{deployment_id}/create_flow_run", json={"parameters": parameters})
+        if created.status_code != 503:
+            return created
+        time.sleep(2)
+    return created
