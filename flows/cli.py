@@ -1,4 +1,4 @@
-"""The `critics` command line: run, scrape, serve (report arrives with its issue)."""
+"""The `critics` command line: run, scrape, serve and report."""
 from __future__ import annotations
 
 import argparse
