@@ -146,7 +146,7 @@ def sentence_at(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split one sentence into clauses at contrast markers (but, although, however, ...)."""
+    """Split one sentence into clauses at contrast markers (but, although, however, ...) and semicolons."""
     cuts = {start, end}
     for match in _CONTRAST.finditer(text, start, end):
         word = match.group(0).lower()
@@ -161,6 +161,8 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             comma = text.find(",", match.end(), end)
             if comma != -1:
                 cuts.add(comma + 1)
+    # A semicolon joins independent clauses, each with its own judgement ("It never drags; the pacing is tight").
+    cuts.update(i + 1 for i in range(start, end) if text[i] == ";")
     bounds = sorted(cuts)
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 

@@ -269,18 +269,32 @@ def _review_container(tree):
     return tree
 
 
+_BYLINE_XPATHS = (
+    '//*[@rel="author"] | //*[contains(@class,"byline") or contains(@class,"author") or contains(@class,"reviewer")'
+    ' or contains(@class,"critic-name") or contains(@itemprop,"author")]',
+    '//*[contains(@class,"meta")][time]',  # "Name — <time>": only when no element names the author
+)
+
+
 def _byline(tree) -> str | None:
-    xpath = ('//*[@rel="author"] | //*[contains(@class,"byline") or contains(@class,"author")'
-             ' or contains(@class,"reviewer") or contains(@class,"critic-name") or contains(@itemprop,"author")]'
-             ' | //*[contains(@class,"meta")][time]')
-    for element in tree.xpath(xpath):
-        if element.xpath('ancestor-or-self::*[contains(@class,"comment")]'):
-            continue  # a commenter is not the critic
-        text = re.sub(r"^\s*(by|words by|reviewed by|review by)\s+", "", element.text_content().strip(), flags=re.I)
-        text = re.split(r"\s*[|,—–]\s*|\s+-\s+|\s+on\s+|\s+for\s+", text)[0].strip()
-        if 2 <= len(text.split()) <= 4:
-            return text
+    for xpath in _BYLINE_XPATHS:
+        for element in tree.xpath(xpath):
+            if element.xpath('ancestor-or-self::*[contains(@class,"comment")]'):
+                continue  # a commenter is not the critic
+            name = _byline_name(element)
+            if name:
+                return name
     return None
+
+
+def _byline_name(element) -> str | None:
+    """The person's name in a byline element, without 'By', titles, dates or outlet."""
+    text = element.text_content()
+    for stamp in element.xpath(".//time"):
+        text = text.replace(stamp.text_content(), " ")
+    text = re.sub(r"^(by|words by|reviewed by|review by)\s+", "", " ".join(text.split()), flags=re.I)
+    text = re.split(r"\s*[|,—–]\s*|\s+-\s+|\s+(?:on|for)\b", text)[0].strip()
+    return text if 2 <= len(text.split()) <= 4 else None
 
 
 def _meta_tags(tree) -> dict[str, str]:

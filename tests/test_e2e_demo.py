@@ -55,6 +55,15 @@ def test_every_rated_page_scores_its_true_rating(demo_run, db):
             assert got["score"] == pytest.approx(truth["score"], abs=0.05), truth["path"]
 
 
+def test_every_page_names_its_true_critic_outlet_and_date(demo_run, db):
+    reviews = _reviews_by_path(db)
+    wrong = [(t["path"], reviews[t["path"]]["critic"], reviews[t["path"]]["outlet"])
+             for t in demo_run.truth["reviews"]
+             if (reviews[t["path"]]["critic"], reviews[t["path"]]["outlet"], str(reviews[t["path"]]["published_at"]))
+             != (t["critic"], t["outlet"], t["published_at"])]
+    assert not wrong, wrong[:5]
+
+
 def test_no_reader_comment_rating_leaks_into_a_review(demo_run, db):
     reviews = _reviews_by_path(db)
     unrated = [t["path"] for t in demo_run.truth["reviews"] if not t["has_rating"]]
