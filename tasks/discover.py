@@ -83,7 +83,10 @@ def parse_feed(body: bytes, base_url: str) -> Discovered:
 
 def parse_listing(body: bytes, base_url: str, content_type: str | None = None) -> Discovered:
     """Article links of a listing page and its next page (rel=next), same site only."""
-    tree = lxml.html.document_fromstring(decode_html(body, content_type) or "<html></html>")
+    try:
+        tree = lxml.html.document_fromstring(decode_html(body, content_type) or "<html></html>")
+    except etree.ParserError:  # a body with no element at all ("<!-- -->", whitespace) lists nothing
+        return Discovered("listing")
     next_pages = [_join(base_url, h) for h in tree.xpath('//a[@rel="next"]/@href | //link[@rel="next"]/@href')]
     scope = tree.xpath("//main") or tree.xpath("//body") or [tree]
     pages = []
