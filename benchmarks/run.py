@@ -203,6 +203,23 @@ def child_flow(config_path: str, db: str) -> dict:
     return {"prefect_startup_s": startup, "first": runs[0], "second": runs[1]}
 
 
+def child_dask(config_path: str, db: str) -> dict:
+    """The nightly flow once with the config's Dask runner (a temporary LocalCluster), after the same warm-up."""
+    from prefect import flow
+
+    @flow(name="warm-up")
+    def warm_up() -> int:
+        return 1
+
+    warm_up()
+    from flows.nightly import nightly
+    from flows.runners import with_runner
+
+    before, start = _cpu(), time.perf_counter()
+    summary = with_runner(nightly, config_path)(config_path=config_path, db=db)
+    return {"first": {"summary": summary, "wall_s": time.perf_counter() - start, "cpu_s": _cpu() - before}}
+
+
 def run_child(mode: str, config_path: Path, db: Path, prefect_home: Path, workers: int = 0) -> dict:
     """Run this file in a fresh process in the given mode and return its JSON result."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--config", str(config_path),
@@ -351,7 +368,8 @@ def polars_consensus(reviews, films, config):
 # ---------------------------------------------------------------- figures and the table
 
 
-def figures(pages: int, plain: dict, parallel: dict, flow: dict, floor: dict, naive: dict, publish: dict | None) -> dict:
+def figures(pages: int, plain: dict, parallel: dict, flow: dict, floor: dict, naive: dict, publish: dict | None,
+            dask: dict | None = None) -> dict:
     """Every figure with its baseline, ratio and target."""
     first, second = flow["first"], flow["second"]
     n = max(1, first["summary"].get("discovered", pages))
@@ -379,6 +397,8 @@ def figures(pages: int, plain: dict, parallel: dict, flow: dict, floor: dict, na
                                              "share", None, "", ""),
         "prefect_startup_s": _fig(flow["prefect_startup_s"], "s", first["wall_s"], "flow run", ""),
     }
+    if dask:  # same site, same flow; only the task runner differs (cluster start and stop included)
+        out["pages_per_s_dask"] = _fig(n / dask["first"]["wall_s"], "pages/s", n / first["wall_s"], "default runner", "")
     for stage, cpu in plain["stage_cpu_s"].items():
         out[f"stage_cpu_ms.{stage}"] = _fig(1000 * cpu / n, "ms", floor["cpu_per_page_ms"], "floor", "")
     if publish:
@@ -454,7 +474,15 @@ top = [{top}]
     return path
 
 
-def benchmark(pages: int, sample: int, quick: bool, workers: int) -> dict:
+def dask_config(config: Path, workers: int) -> Path:
+    """The same config with a temporary two-process LocalCluster as the task runner."""
+    path = config.with_name("bench-dask.toml")
+    path.write_text(config.read_text(encoding="utf-8") + f'\n[runner]\nkind = "dask"\nworkers = {max(1, workers)}\n',
+                    encoding="utf-8")
+    return path
+
+
+def benchmark(pages: int, sample: int, quick: bool, workers: int, with_dask: bool = False) -> dict:
     """Run every measurement and return the result document."""
     site_module = load_site_module()
     with tempfile.TemporaryDirectory(prefix="critics-bench-") as tmp, serve_site(pages) as base_url:
@@ -474,10 +502,11 @@ def benchmark(pages: int, sample: int, quick: bool, workers: int) -> dict:
         floor = floor_baseline([site.render(p, base_url)[0] for p in paths])
         naive = naive_baseline([base_url + p for p in paths], work / "naive.duckdb")
         publish = None if quick else publish_at_scale(work)
-    figs = figures(pages, plain, parallel, flow, floor, naive, publish)
+        dask = run_child("dask", dask_config(config, workers), work / "dask" / "critics.duckdb", home) if with_dask else None
+    figs = figures(pages, plain, parallel, flow, floor, naive, publish, dask)
     return {"pages": pages, "sample": len(paths), "quick": quick, "workers": workers, "machine": machine(),
             **timings, "figures": figs, "raw": {"plain": plain, "parallel": parallel, "flow": flow, "floor": floor,
-                                                 "naive": naive, "publish": publish}}
+                                                 "naive": naive, "publish": publish, "dask": dask}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -488,17 +517,20 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--workers", type=int, default=2, help="process-pool size for the parallel run")
     args.add_argument("--quick", action="store_true", help="skip publish over 1M synthetic reviews")
     args.add_argument("--json", type=Path, help="result file (default benchmarks/results/bench-<time>.json)")
-    args.add_argument("--child", choices=["plain", "flow"], help=argparse.SUPPRESS)
+    args.add_argument("--dask", action="store_true", help="also run the flow on a LocalCluster (needs .[dask])")
+    args.add_argument("--child", choices=["plain", "flow", "dask"], help=argparse.SUPPRESS)
     args.add_argument("--config", help=argparse.SUPPRESS)
     args.add_argument("--db", help=argparse.SUPPRESS)
     opts = args.parse_args(argv)
     if opts.child:
         Path(opts.db).parent.mkdir(parents=True, exist_ok=True)
-        result = child_flow(opts.config, opts.db) if opts.child == "flow" else child_plain(opts.config, opts.db, opts.workers)
+        children = {"flow": lambda: child_flow(opts.config, opts.db), "dask": lambda: child_dask(opts.config, opts.db),
+                    "plain": lambda: child_plain(opts.config, opts.db, opts.workers)}
+        result = children[opts.child]()
         print(json.dumps(result, default=str))
         return 0
     pages = max(1, min(opts.pages, 50_000))
-    result = benchmark(pages, min(opts.sample, pages), opts.quick, opts.workers)
+    result = benchmark(pages, min(opts.sample, pages), opts.quick, opts.workers, opts.dask)
     out = opts.json or RESULTS_DIR / f"bench-{pages}-{datetime.now():%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
