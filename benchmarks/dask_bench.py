@@ -20,7 +20,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 def timed_run(base_url: str, work: Path, runner: str, batch_size: int) -> dict:
     """One nightly run into a fresh database; pages settled per second of wall time."""
-    from flows.cli import config_to_toml
+    from schemas.config import config_to_toml
     from flows.demo_site import demo_config
     from flows.nightly import nightly
     from flows.runners import with_runner

@@ -5,10 +5,10 @@ import argparse
 import os
 import sys
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from schemas.config import DEFAULT_DB, REPO_ROOT, ConfigError, check_url
+from schemas.config import DEFAULT_DB, REPO_ROOT, ConfigError, check_url, toml_str
 
 EXIT_BAD_INPUT = 2
 
@@ -128,51 +128,24 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(c) for c in cells])
 
 
+@contextmanager
 def _demo_config_file():
-    from contextlib import contextmanager
+    """The built-in demo site, served while the run lasts, with its config in a temporary folder."""
+    from flows.demo_site import running_demo
 
-    from flows.demo_site import DEMO_PORT, demo_config, serve_demo
-
-    @contextmanager
-    def running():
-        with serve_demo(port=DEMO_PORT) as base_url, tempfile.TemporaryDirectory(prefix="critics-demo-") as tmp:
-            print(f"Serving the built-in demo site at {base_url}")
-            path = Path(tmp) / "demo.toml"
-            path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")
-            yield path
-
-    return running()
+    with tempfile.TemporaryDirectory(prefix="critics-demo-") as tmp, running_demo(Path(tmp)) as path:
+        yield path
 
 
+@contextmanager
 def _scrape_config_file(urls: list[str]):
     """A one-source config for `critics scrape` without --config: each URL's own site, no throttle beyond 1/s."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def written():
-        with tempfile.TemporaryDirectory(prefix="critics-scrape-") as tmp:
-            path = Path(tmp) / "scrape.toml"
-            quoted = ", ".join(_toml_str(u) for u in urls)
-            path.write_text(f'[[sources]]\nname = "Ad-hoc scrape"\nstart_urls = [{quoted}]\n'
-                            f"requests_per_second = {_loopback_rate(urls)}\n", encoding="utf-8")
-            yield path
-
-    return written()
-
-
-def config_to_toml(config) -> str:
-    """Serialise the parts of a Config that the demo and scrape configs use."""
-    lines = [f"timezone = {_toml_str(config.timezone)}", f"schedule = {_toml_str(config.schedule)}", ""]
-    for source in config.sources:
-        lines += ["[[sources]]", f"name = {_toml_str(source.name)}",
-                  f"start_urls = [{', '.join(_toml_str(u) for u in source.start_urls)}]",
-                  f"requests_per_second = {source.requests_per_second}", f"max_pages = {source.max_pages}", ""]
-    lines += ["[critics]", f"top = [{', '.join(_toml_str(c) for c in config.top_critics)}]", ""]
-    return "\n".join(lines)
-
-
-def _toml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    with tempfile.TemporaryDirectory(prefix="critics-scrape-") as tmp:
+        path = Path(tmp) / "scrape.toml"
+        quoted = ", ".join(toml_str(u) for u in urls)
+        path.write_text(f'[[sources]]\nname = "Ad-hoc scrape"\nstart_urls = [{quoted}]\n'
+                        f"requests_per_second = {_loopback_rate(urls)}\n", encoding="utf-8")
+        yield path
 
 
 def _loopback_rate(urls: list[str]) -> float:

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from schemas.config import REPO_ROOT, Config, config_from_dict
+from schemas.config import REPO_ROOT, Config, config_from_dict, config_to_toml
 
 DEMO_ROOT = REPO_ROOT / "data" / "demo_site"
 PLACEHOLDER = b"__BASE__"
@@ -115,3 +115,13 @@ def _content_type(path: Path) -> str:
         return "application/xml"
     guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return guessed + ("; charset=utf-8" if guessed.startswith("text/") else "")
+
+
+@contextmanager
+def running_demo(folder: Path):
+    """Serve the built-in demo site and write its config into folder; yields the config path."""
+    with serve_demo(port=DEMO_PORT) as base_url:
+        path = Path(folder) / "critics-demo.toml"
+        path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")
+        print(f"Serving the built-in demo site at {base_url}", flush=True)
+        yield path

@@ -130,17 +130,11 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@contextmanager
 def demo_config_file():
     """Serve the built-in demo site while serving, with its config written into the state folder."""
-    from flows.cli import config_to_toml
-    from flows.demo_site import DEMO_PORT, demo_config, serve_demo
+    from flows.demo_site import running_demo
 
-    with serve_demo(port=DEMO_PORT) as base_url:
-        path = Path(os.environ["PREFECT_HOME"]).expanduser() / "critics-demo.toml"
-        path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")
-        print(f"Serving the built-in demo site at {base_url}", flush=True)
-        yield path
+    return running_demo(Path(os.environ["PREFECT_HOME"]).expanduser())
 
 
 def _prefect_executable() -> str:

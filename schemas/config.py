@@ -175,3 +175,19 @@ def _str(raw: dict, key: str, default: str, origin: str) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{origin}: {key} must be a string")
     return value
+
+
+def config_to_toml(config) -> str:
+    """Serialise the parts of a Config that the demo and scrape configs use."""
+    lines = [f"timezone = {toml_str(config.timezone)}", f"schedule = {toml_str(config.schedule)}", ""]
+    for source in config.sources:
+        lines += ["[[sources]]", f"name = {toml_str(source.name)}",
+                  f"start_urls = [{', '.join(toml_str(u) for u in source.start_urls)}]",
+                  f"requests_per_second = {source.requests_per_second}", f"max_pages = {source.max_pages}", ""]
+    lines += ["[critics]", f"top = [{', '.join(toml_str(c) for c in config.top_critics)}]", ""]
+    return "\n".join(lines)
+
+
+def toml_str(value: str) -> str:
+    """A TOML basic string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -73,8 +73,9 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     review = find_review(jsonld_objects(tree) + microdata_objects(tree, url))
     page.body_text = main_text(html, url)
     _fill_metadata(page, tree, review)
-    page.rating_text_blocks = review_blocks(tree)
-    _fill_rating(page, tree, review)
+    container = review_container(tree)  # one stripped copy serves both the data-rating look-up and the lines
+    _fill_rating(page, container, review)
+    page.rating_text_blocks = review_blocks(container)
     if len(page.body_text.split()) < MIN_REVIEW_WORDS:
         page.reject_reason = "no review text"
     elif not page.film_title:
@@ -131,9 +132,13 @@ def find_review(objects: list[dict]) -> dict | None:
     return None
 
 
-def review_blocks(tree) -> list[str]:
-    """Text lines of the review container only, with comments, sidebars and navigation removed."""
-    container = _review_container(_strip_boilerplate(copy.deepcopy(tree)))
+def review_container(tree):
+    """A copy of the review's own container, with comments, sidebars and navigation removed."""
+    return _review_container(_strip_boilerplate(copy.deepcopy(tree)))
+
+
+def review_blocks(container) -> list[str]:
+    """Text lines of a review container (marks line breaks in the container it is given)."""
     for element in container.iter():
         if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
             element.tail = "\n" + (element.tail or "")
@@ -214,19 +219,18 @@ def _title_suffix(tree, meta: dict) -> str | None:
     return parts[-1].strip() or None
 
 
-def _fill_rating(page: ParsedPage, tree, review: dict | None) -> None:
+def _fill_rating(page: ParsedPage, container, review: dict | None) -> None:
     rating = _first_dict(review.get("reviewRating")) if review else None
     if rating and rating.get("ratingValue") not in (None, ""):
         page.structured_rating = {k: rating.get(k) for k in ("ratingValue", "bestRating", "worstRating")}
         page.structured_rating_rule = review.get("_source", "jsonld")
         return
-    attr = _data_rating(tree)
+    attr = _data_rating(container)
     if attr:
         page.structured_rating, page.structured_rating_rule = attr, "data_attr"
 
 
-def _data_rating(tree) -> dict | None:
-    container = _review_container(_strip_boilerplate(copy.deepcopy(tree)))
+def _data_rating(container) -> dict | None:
     for element in container.xpath(".//*[@data-rating or @data-score]"):
         value = element.get("data-rating") or element.get("data-score")
         best = element.get("data-best") or element.get("data-max") or element.get("data-scale")

@@ -36,7 +36,7 @@ class DemoRun:
 
 def write_demo_config(base_url: str, path: Path) -> Path:
     """The built-in demo config for base_url, as a TOML file."""
-    from flows.cli import config_to_toml
+    from schemas.config import config_to_toml
     from flows.demo_site import demo_config
 
     path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")

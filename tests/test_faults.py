@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import config_to_toml
+from schemas.config import config_to_toml
 from flows.demo_site import _handler, demo_config
 from tasks.load import work_path
 from tasks.runlock import check_unlocked, lock_path
