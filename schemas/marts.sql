@@ -1,11 +1,12 @@
--- Marts layer: the public tables users query. Rebuilt whole inside one transaction at publish.
+-- Marts layer: the public tables users query. Rebuilt whole inside one transaction at publish, as temporary
+-- tables of the publishing connection: the snapshot (tasks/publish.py) is the one place they are written to disk.
 -- Inputs written by the publish step: staging.film_map (title resolution), staging.mention_sentences,
 -- staging.top_critics (from config), staging.consensus_text and staging.consensus_citations.
 -- consensus_history is the one mart kept across publishes (it feeds the certified-fresh hysteresis).
 -- Thresholds come from DuckDB variables set by the publish step (getvariable).
 
 -- model: films
-CREATE OR REPLACE TABLE films AS
+CREATE OR REPLACE TEMP TABLE films AS
 WITH resolved AS (
     SELECT DISTINCT film_id, title, year FROM staging.film_map
 )
@@ -13,7 +14,7 @@ SELECT film_id, title, year FROM resolved ORDER BY film_id;
 COMMENT ON TABLE films IS 'Grain: one row per film (film_id).';
 
 -- model: film_aliases
-CREATE OR REPLACE TABLE film_aliases AS
+CREATE OR REPLACE TEMP TABLE film_aliases AS
 WITH surfaces AS (
     SELECT DISTINCT film_title AS title, film_year AS year, film_id FROM staging.film_map
 )
@@ -21,7 +22,7 @@ SELECT title, year, film_id FROM surfaces ORDER BY film_id, title, year;
 COMMENT ON TABLE film_aliases IS 'Grain: one row per surface title and year seen on a page.';
 
 -- model: reviews
-CREATE OR REPLACE TABLE reviews AS
+CREATE OR REPLACE TEMP TABLE reviews AS
 WITH staged AS (
     SELECT * FROM staging.reviews
 ),
@@ -40,12 +41,11 @@ with_top AS (
 SELECT review_id, url, film_id, critic, outlet, published_at, is_top_critic,
        rating_raw, score, verdict, verdict_source, text,
        rating_rule, rating_scale, rating_reason, verdict_confidence, word_count
-FROM with_top
-ORDER BY review_id;
+FROM with_top;
 COMMENT ON TABLE reviews IS 'Grain: one row per review page (review_id; url unique).';
 
 -- model: chunks
-CREATE OR REPLACE TABLE chunks AS
+CREATE OR REPLACE TEMP TABLE chunks AS
 WITH published AS (
     SELECT chunks.* FROM staging.chunks AS chunks SEMI JOIN reviews USING (review_id)
 )
@@ -53,7 +53,7 @@ SELECT review_id, chunk_index, text, char_start, char_end FROM published ORDER B
 COMMENT ON TABLE chunks IS 'Grain: one row per review and chunk_index; offsets index reviews.text.';
 
 -- model: mentions
-CREATE OR REPLACE TABLE mentions AS
+CREATE OR REPLACE TEMP TABLE mentions AS
 WITH published AS (
     SELECT mentions.* FROM staging.mentions AS mentions SEMI JOIN reviews USING (review_id)
 )
@@ -97,7 +97,7 @@ FROM aspect_reviews
 GROUP BY ALL;
 
 -- model: film_aspects
-CREATE OR REPLACE TABLE film_aspects AS
+CREATE OR REPLACE TEMP TABLE film_aspects AS
 WITH stats AS (
     SELECT film_aspect_stats.*,
            round(positive_count / review_count, 3) AS share_positive,
@@ -132,7 +132,7 @@ ORDER BY stats.film_id, stats.review_count DESC, stats.aspect;
 COMMENT ON TABLE film_aspects IS 'Grain: one row per film and aspect (film_id, aspect); quotes are review sentences from the majority side.';
 
 -- model: film_people
-CREATE OR REPLACE TABLE film_people AS
+CREATE OR REPLACE TEMP TABLE film_people AS
 WITH person_mentions AS (
     SELECT reviews.film_id, mentions.name AS person, mentions.role, mentions.review_id, mentions.sentiment
     FROM mentions JOIN reviews USING (review_id)
@@ -252,7 +252,7 @@ SELECT film_id, review_count, fresh_count, tomatometer,
 FROM labelled;
 
 -- model: film_consensus
-CREATE OR REPLACE TABLE film_consensus AS
+CREATE OR REPLACE TEMP TABLE film_consensus AS
 SELECT films.film_id, films.title, films.year,
        meters.review_count, meters.fresh_count, meters.tomatometer,
        meters.tomatometer_low, meters.tomatometer_high,
@@ -269,7 +269,7 @@ ORDER BY films.film_id;
 COMMENT ON TABLE film_consensus IS 'Grain: one row per film (film_id) as of the latest publish.';
 
 -- model: consensus_citations
-CREATE OR REPLACE TABLE consensus_citations AS
+CREATE OR REPLACE TEMP TABLE consensus_citations AS
 SELECT film_id, claim, review_id, char_start, char_end, sentence
 FROM staging.consensus_citations
 ORDER BY film_id, claim_index, citation_index;
@@ -283,37 +283,50 @@ SELECT film_id, getvariable('publish_night'), CAST(getvariable('published_at') A
 FROM film_consensus;
 
 -- model: critic_stats
-CREATE OR REPLACE TABLE critic_stats AS
-WITH keyed AS (
+CREATE OR REPLACE TEMP TABLE critic_stats AS
+WITH critic_films AS (
+    -- One row per critic, outlet and film: a critic's own reviews of a film never count among the "others".
     -- Decimal scores make every sum exact, so results do not depend on the order rows were loaded in.
-    SELECT reviews.* REPLACE (CAST(score AS DECIMAL(18, 3)) AS score),
-           coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_key
+    SELECT coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_key, outlet, film_id,
+           count(*) AS review_count,
+           count(*) FILTER (WHERE verdict = 'fresh') AS fresh_count,
+           count(score) AS scored_count,
+           sum(CAST(score AS DECIMAL(18, 3))) AS score_sum,
+           bool_or(is_top_critic) AS is_top_critic
     FROM reviews
+    GROUP BY ALL
 ),
 film_totals AS (
-    -- Per review: the sum and count of scores of the same film by other critics (other bylines or outlets).
-    SELECT keyed.*,
-           sum(score) OVER (PARTITION BY film_id) - sum(score) OVER (PARTITION BY film_id, critic_key, outlet) AS others_score_sum,
-           count(score) OVER (PARTITION BY film_id) - count(score) OVER (PARTITION BY film_id, critic_key, outlet) AS others_scored_count
-    FROM keyed
+    SELECT film_id, sum(score_sum) AS film_score_sum, sum(scored_count) AS film_scored_count
+    FROM critic_films
+    GROUP BY film_id
 ),
 judged AS (
-    SELECT film_totals.*, film_consensus.status AS film_status,
-           CASE WHEN score IS NOT NULL AND others_scored_count > 0
-                THEN CAST(score - others_score_sum / others_scored_count AS DECIMAL(18, 6)) END AS score_gap
-    FROM film_totals JOIN film_consensus USING (film_id)
+    SELECT critic_films.*,
+           -- Leniency: the critic's scores minus the mean score of the same film by other critics.
+           CASE WHEN critic_films.scored_count > 0 AND film_scored_count > critic_films.scored_count
+                THEN score_sum - critic_films.scored_count * CAST((film_score_sum - score_sum)
+                                                                  / (film_scored_count - critic_films.scored_count)
+                                                     AS DECIMAL(18, 6)) END AS gap_sum,
+           CASE WHEN film_scored_count > critic_films.scored_count THEN critic_films.scored_count ELSE 0 END AS gap_count,
+           -- Agreement: verdicts on the same side as the film's status (films with a status only).
+           CASE WHEN film_consensus.status IS NULL THEN 0
+                WHEN film_consensus.status <> 'rotten' THEN critic_films.fresh_count
+                ELSE critic_films.review_count - critic_films.fresh_count END AS agreeing_count,
+           CASE WHEN film_consensus.status IS NULL THEN 0 ELSE critic_films.review_count END AS judged_count
+    FROM critic_films
+    JOIN film_totals USING (film_id)
+    JOIN film_consensus ON film_consensus.film_id = critic_films.film_id
 )
 SELECT critic_key AS critic, outlet,
-       count(*) AS review_count,
-       count(score) AS scored_count,
-       round(avg(score), 1) AS avg_score,
-       round(count(*) FILTER (WHERE verdict = 'fresh') / count(*), 3) AS fresh_share,
-       round(avg(score_gap), 1) AS leniency,
-       count(score_gap) AS leniency_review_count,
-       -- Agreement: share of their verdicts on the same side as the film's status (films with a status only).
-       round(count(*) FILTER (WHERE (verdict = 'fresh') = (film_status <> 'rotten'))
-             / nullif(count(film_status), 0), 3) AS consensus_agreement,
-       count(film_status) AS agreement_review_count,
+       CAST(sum(review_count) AS BIGINT) AS review_count,
+       CAST(sum(scored_count) AS BIGINT) AS scored_count,
+       round(sum(score_sum) / nullif(sum(scored_count), 0), 1) AS avg_score,
+       round(sum(fresh_count) / sum(review_count), 3) AS fresh_share,
+       round(sum(gap_sum) / nullif(sum(gap_count), 0), 1) AS leniency,
+       CAST(sum(gap_count) AS BIGINT) AS leniency_review_count,
+       round(sum(agreeing_count) / nullif(sum(judged_count), 0), 3) AS consensus_agreement,
+       CAST(sum(judged_count) AS BIGINT) AS agreement_review_count,
        bool_or(is_top_critic) AS is_top_critic
 FROM judged
 GROUP BY critic_key, outlet

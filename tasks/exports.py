@@ -16,7 +16,7 @@ def export_tables(con, export_dir: str | Path, tables: tuple[str, ...]) -> list[
         for suffix, options in FORMATS.items():
             target = folder / f"{table}.{suffix}"
             tmp = target.with_name(f".{target.name}.tmp")
-            con.execute(f"COPY (SELECT * FROM main.{table}) TO '{_sql_path(tmp)}' {options}")
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(tmp)}' {options}")
             os.replace(tmp, target)
             written.append(target)
     return written

@@ -5,6 +5,8 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 _QUOTES = "\"'‘’“”«»„‚`´"
 _OUTLET_SEP = re.compile(r"\s*\|\s*|\s+[•·»]\s+")
@@ -60,10 +62,10 @@ def _strip_review_words(title: str) -> str:
     return _REVIEW_SUFFIX.sub("", _REVIEW_PREFIX.sub("", title.strip()))
 
 
+@lru_cache(maxsize=1 << 16)  # publish resolves every surface title each night; most repeat
 def normalise_title(title: str) -> str:
     """Matching key: no case, accents, punctuation or leading article; '&' = 'and'; roman numerals as digits."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = (title if title.isascii() else _strip_accents(title)).lower()
     text = re.sub(r"['’`´]", "", text).replace("&", " and ").replace("+", " and ")
     words = [w for w in re.split(r"[^\w]+|_", text) if w]
     words = [_WORD_ALIASES.get(w, w) for w in words]
@@ -71,6 +73,11 @@ def normalise_title(title: str) -> str:
     if len(words) > 1 and words[0] in ("the", "a", "an"):
         words = words[1:]
     return " ".join(words)
+
+
+def _strip_accents(text: str) -> str:
+    """Base letters without their combining marks ("Amélie" -> "Amelie")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _numeral(word: str, index: int) -> str:
@@ -88,11 +95,14 @@ def film_id(title: str, year: int | None) -> str:
     return f"{slug}-{year if year is not None else 'nd'}"
 
 
-def resolve_films(seen: list[tuple[str, int | None]], pinned: dict[str, str] | None = None
-                  ) -> dict[tuple[str, int | None], tuple[str, str, int | None]]:
-    """Map every surface (title, year) to (film_id, canonical title, year), merging names of the same film."""
+def resolve_films(seen: Iterable[tuple[str, int | None]] | Mapping[tuple[str, int | None], int],
+                  pinned: dict[str, str] | None = None) -> dict[tuple[str, int | None], tuple[str, str, int | None]]:
+    """Map every surface (title, year) to (film_id, canonical title, year), merging names of the same film.
+
+    `seen` is every page's (title, year), or a mapping of each distinct one to its page count.
+    """
     pins = {normalise_title(k): v for k, v in (pinned or {}).items()}
-    counts = Counter((t, y) for t, y in seen if t)
+    counts = Counter({surface: n for surface, n in Counter(seen).items() if surface[0]})
     keys = {surface: _key(surface[0], surface[1], pins) for surface in counts}
     forms: dict[tuple[str, int | None], set[str]] = {}
     for (title, _), key in keys.items():
@@ -162,7 +172,7 @@ def _group_keys(keys: list[tuple[str, int | None]], forms: dict) -> dict:
 
 def _canonical(surfaces: list[tuple[str, int | None]], counts: Counter, pins: dict[str, str]) -> str:
     """Most common surface title (ties: longest, then alphabetical); a hand-pinned title wins."""
-    pinned = sorted({pins[normalise_title(t)] for t, _ in surfaces if normalise_title(t) in pins})
+    pinned = sorted({pins[normalise_title(t)] for t, _ in surfaces if normalise_title(t) in pins}) if pins else []
     if pinned:
         return pinned[0]
     by_title = Counter()

@@ -41,6 +41,7 @@ def build_marts(con, config: Config, published_at: datetime | None = None) -> No
     models = marts_models()
     con.execute("BEGIN TRANSACTION")
     try:
+        _drop_stored_marts(con)
         _write_film_map(con, config)
         _write_top_critics(con, config)
         _run(con, models, _BEFORE_TEXT)
@@ -60,6 +61,14 @@ def publish_night(published_at: datetime, tz: str) -> date:
     return (local - timedelta(hours=NIGHT_STARTS_AT_HOUR)).date()
 
 
+def _drop_stored_marts(con) -> None:
+    """Drop public tables an older version kept in the work file (the marts are now temporary until snapshot)."""
+    database = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+    for table in PUBLIC_TABLES:
+        if table != "consensus_history":
+            con.execute(f'DROP TABLE IF EXISTS "{database}".main.{table}')
+
+
 def _run(con, models: dict[str, str], names: tuple[str, ...]) -> None:
     for name in names:
         con.execute(models[name])
@@ -73,7 +82,7 @@ def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[
     con.execute(f"ATTACH '{_sql_path(tmp)}' AS snap")
     try:
         for table in tables:
-            con.execute(f"CREATE TABLE snap.main.{table} AS SELECT * FROM main.{table}")
+            con.execute(f"CREATE TABLE snap.main.{table} AS SELECT * FROM {table}")
             comment = _table_comment(con, table)
             if comment:
                 con.execute(f"COMMENT ON TABLE snap.main.{table} IS '{comment.replace(chr(39), chr(39) * 2)}'")
@@ -104,8 +113,9 @@ def _set_variables(con, config: Config, published_at: datetime) -> None:
 
 
 def _write_film_map(con, config: Config) -> None:
-    seen = con.execute("SELECT DISTINCT film_title, film_year FROM staging.reviews").fetchall()
-    resolved = resolve_films([(t, y) for t, y in seen], config.film_aliases)
+    # page counts, so a film's canonical title is the one most of its pages use
+    seen = con.execute("SELECT film_title, film_year, count(*) FROM staging.reviews GROUP BY ALL").fetchall()
+    resolved = resolve_films({(t, y): n for t, y, n in seen}, config.film_aliases)
     rows = [{"film_title": t, "film_year": y, "film_id": fid, "title": title, "year": year}
             for (t, y), (fid, title, year) in resolved.items()]
     frame = pl.DataFrame(rows, schema={"film_title": pl.String, "film_year": pl.Int32, "film_id": pl.String,
@@ -189,8 +199,9 @@ def _copy_outcomes(con, run_id: str | None) -> None:
 
 
 def _table_comment(con, table: str) -> str | None:
-    row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
-                      "AND schema_name = 'main' AND table_name = ?", [table]).fetchone()
+    row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name IN ('temp', current_database()) "
+                      "AND schema_name = 'main' AND table_name = ? ORDER BY database_name = 'temp' DESC",
+                      [table]).fetchone()
     return row[0] if row else None
 
 

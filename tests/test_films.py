@@ -90,3 +90,8 @@ def test_pinned_canonical_title_wins_over_the_most_common_form():
 def test_canonical_title_tie_breaks_longest_then_alphabetical():
     out = resolve_films([("Se7en", 1995), ("Se7en!", 1995)])
     assert out[("Se7en", 1995)][1] == "Se7en!"
+
+
+def test_resolve_films_takes_page_counts_and_names_the_film_by_its_most_used_title():
+    out = resolve_films({("Harvest", 2024): 1, ("HARVEST", 2024): 5})
+    assert out[("Harvest", 2024)][1] == "HARVEST"
