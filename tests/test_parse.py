@@ -111,3 +111,10 @@ def test_a_review_nested_in_another_object_is_found():
 ])
 def test_pages_without_a_review_are_rejected_with_a_reason(body, reason):
     assert reason in parse_page(body, f"{SITE}/x", "text/html").reject_reason
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("*.html")))
+def test_the_byline_is_metadata_not_review_text(name):
+    page, _ = _page(name)
+    assert page.critic
+    assert not any(line.startswith(("By ", "Reviewed by")) for line in page.body_text.splitlines())
