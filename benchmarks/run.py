@@ -68,6 +68,14 @@ class StageClock:
 
 
 def plain_crawl(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
+    """plain_steps with the work file held open for the run, as the flows hold it."""
+    from tasks import load
+
+    with load.held_open(db):
+        return plain_steps(config, db, workers)
+
+
+def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
     """flows.nightly.crawl step for step, calling each task's plain function (Task.fn) without Prefect.
 
     With workers, parse+clean+extract of batch i runs on the process pool while this process loads

@@ -14,6 +14,7 @@ from schemas.config import DEFAULT_DB, Config
 from tasks import stage
 from tasks.batch import Batch, batched
 from tasks.fetch import Fetcher
+from tasks.load import held_open
 from tasks.runlock import writer_lock
 
 
@@ -21,7 +22,7 @@ from tasks.runlock import writer_lock
 def nightly(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
     """One full night: discover, fetch, parse, clean, chunk, extract, load, publish."""
     config = read_config(config_path)
-    with writer_lock(db):
+    with writer_lock(db), held_open(db):
         return crawl(config, db, kind="nightly")
 
 
@@ -29,7 +30,7 @@ def nightly(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
 def scrape(urls: list[str], config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
     """The same pipeline for the given URLs (review pages, sitemaps, feeds or listings)."""
     config = read_config(config_path)
-    with writer_lock(db):
+    with writer_lock(db), held_open(db):
         return crawl(config, db, kind="scrape", urls=urls)
 
 
@@ -37,7 +38,7 @@ def scrape(urls: list[str], config_path: str, db: str = str(DEFAULT_DB)) -> dict
 def reprocess(config_path: str, since: date | None = None, db: str = str(DEFAULT_DB)) -> dict[str, int]:
     """Re-extract archived pages without fetching (all, or those changed since a date), then publish."""
     config = read_config(config_path)
-    with writer_lock(db):
+    with writer_lock(db), held_open(db):
         run_id = begin_run(db, new_run_id("reprocess"), "reprocess")
         pages = archived_pages(db, since)
         progress = start_progress("reprocess", len(pages))
@@ -58,7 +59,7 @@ def reprocess(config_path: str, since: date | None = None, db: str = str(DEFAULT
 def publish_tables(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int]:
     """Rebuild the public tables from staging and swap in a fresh reader snapshot."""
     config = read_config(config_path)
-    with writer_lock(db):
+    with writer_lock(db), held_open(db):
         return republish(db, config)
 
 

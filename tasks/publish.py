@@ -15,7 +15,7 @@ from tasks.chunk import split_sentences
 from tasks.consensus import AspectStat, Evidence, build_consensus
 from tasks.faults import pause_point
 from tasks.films import resolve_films
-from tasks.load import SCHEMA_DIR, query_frame
+from tasks.load import SCHEMA_DIR, query_frame, transaction
 
 PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus", "film_aspects",
                  "film_people", "consensus_history", "critic_stats", "consensus_citations")
@@ -39,8 +39,7 @@ def build_marts(con, config: Config, published_at: datetime | None = None) -> No
     published_at = published_at or datetime.now(timezone.utc).replace(tzinfo=None)
     _set_variables(con, config, published_at)
     models = marts_models()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _drop_stored_marts(con)
         _write_film_map(con, config)
         _write_top_critics(con, config)
@@ -49,10 +48,6 @@ def build_marts(con, config: Config, published_at: datetime | None = None) -> No
         _run(con, models, _BEFORE_CONSENSUS)
         _write_consensus(con)
         _run(con, models, _AFTER_CONSENSUS)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def publish_night(published_at: datetime, tz: str) -> date:

@@ -182,12 +182,21 @@ def small_disk(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
+def leave_free(mount: Path, free_bytes: int) -> None:
+    """Fill the disk with a ballast file until only free_bytes are left."""
+    stat = os.statvfs(mount)
+    with open(mount / "ballast", "wb") as handle:
+        handle.write(b"\0" * max(0, stat.f_bavail * stat.f_frsize - free_bytes))
+
+
 def test_disk_full_while_loading_fails_clearly_and_keeps_the_published_database(
         demo_run, prefect_api, small_disk, tmp_path):
     db = small_disk / "critics.duckdb"
     shutil.copy(demo_run.db, db)  # last night's published file; the working state is gone
     (tmp_path / "raw").mkdir()
     (small_disk / "raw").symlink_to(tmp_path / "raw")  # the raw archive fits: the disk fills in the load step
+    # 1 MB left: the run's loads (about 2 MB of WAL for the demo's 191 pages) cannot fit
+    leave_free(small_disk, 1024 * 1024)
     before = published_counts(db)
     config = write_config(demo_run.base_url, tmp_path / "demo.toml")
 
