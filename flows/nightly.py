@@ -7,12 +7,12 @@ from datetime import date, datetime, timezone
 from prefect import flow
 
 from flows.runners import in_flight
-from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, dedupe_reviews, discover,
+from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, discover,
                          drop_orphans, extract_reviews, fetch_pages, load_batch, parse_pages, process_batch, publish,
-                         read_archive, read_config, record_discovery, republish, start_progress)
+                         read_archive, read_config, record_discovery, republish, start_progress, start_workers)
 from schemas.config import DEFAULT_DB, Config
 from tasks import stage
-from tasks.batch import Batch, batched
+from tasks.batch import Batch, batched, dedupe_canonical
 from tasks.fetch import Fetcher
 from tasks.load import held_open
 from tasks.runlock import writer_lock
@@ -66,6 +66,7 @@ def publish_tables(config_path: str, db: str = str(DEFAULT_DB)) -> dict[str, int
 def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> dict[str, int]:
     """The steps in order, batch by batch; returns the run's URL outcome counts."""
     run_id = begin_run(db, new_run_id(kind), kind)
+    start_workers(config)
     fetcher = make_fetcher(config, urls)
     frontier = discover(config, fetcher, urls)
     record_discovery(db, run_id, frontier)
@@ -75,7 +76,8 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     for targets in batched(frontier.targets, config.batch_size):
         # Fetching stays here, in the one Fetcher that holds every host's throttle; the CPU work is submitted.
         batch = fetch_pages(db, Batch(list(targets)), fetcher, concurrency=4)
-        pending.append((batch, process_batch.submit(stage.work_of(batch), config)))
+        # a batch of only unchanged or failed pages has no CPU work: no task run for it
+        pending.append((batch, process_batch.submit(stage.work_of(batch), config) if batch.fetched else None))
         if len(pending) > in_flight(config.runner):
             settle(db, run_id, *pending.pop(0), seen_canonical, progress)
     for batch, future in pending:
@@ -86,8 +88,9 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
 
 def settle(db: str, run_id: str, batch: Batch, future, seen_canonical: dict[str, str], progress) -> None:
     """Take a batch's worker result, in submission order, and load it (the one DuckDB writer is this process)."""
-    batch = stage.merge(batch, future.result())
-    batch = dedupe_reviews(batch, seen_canonical)
+    if future is not None:
+        batch = stage.merge(batch, future.result())
+    batch = dedupe_canonical(batch, seen_canonical)  # cheap and pure: a plain call, not a task run per batch
     load_batch(db, run_id, batch)
     advance_progress(progress, batch)
 

@@ -26,5 +26,5 @@ def with_runner(flow, config_path: str):
 
 
 def in_flight(settings: RunnerSettings) -> int:
-    """Batches processed ahead of the loader: one per Dask worker plus one queued, one locally."""
-    return settings.workers + 1 if settings.kind == "dask" else 1
+    """Batches processed ahead of the loader: one per worker process plus one queued."""
+    return settings.workers + 1

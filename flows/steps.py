@@ -1,6 +1,7 @@
 """Thin Prefect task wrappers around the step logic in tasks/; only network and database steps retry."""
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from schemas.config import Config, load_config
 from tasks import batch as steps
-from tasks import incremental, load, publish as publishing, stage
+from tasks import incremental, load, parallel, publish as publishing, stage
 from tasks.batch import Batch
 from tasks.crawl import Frontier, assign_urls, discover_source
 from tasks.fetch import Fetcher
@@ -82,14 +83,21 @@ def extract_reviews(batch: Batch, config: Config, seen_canonical: dict[str, str]
 
 @task(name="parse, clean and extract", cache_policy=NO_CACHE)
 def process_batch(work: Batch, config: Config) -> Batch:
-    """The CPU-heavy steps of one batch; submitted, so it runs on a Dask worker when the runner is Dask."""
+    """The CPU-heavy steps of one batch: on a Dask worker with the Dask runner, else on the local process pool."""
+    if uses_process_pool(config):
+        return parallel.process_batch(work, config, config.runner.workers)
     return stage.process_batch(work, config)
 
 
-@task(name="dedupe", cache_policy=NO_CACHE)
-def dedupe_reviews(batch: Batch, seen_canonical: dict[str, str]) -> Batch:
-    """One review per canonical URL this run, in batch order (on the coordinator, which sees every batch)."""
-    return steps.dedupe_canonical(batch, seen_canonical)
+def start_workers(config: Config) -> None:
+    """Start the local worker processes now, so they load their models while discovery runs."""
+    if uses_process_pool(config):
+        parallel.warm_up(config.runner.workers)
+
+
+def uses_process_pool(config: Config) -> bool:
+    """The local runner spreads batches over `[runner] workers` processes (1 = in the flow's own process)."""
+    return config.runner.kind == "local" and config.runner.workers > 1
 
 
 @task(name="load", cache_policy=NO_CACHE, **DB_RETRIES)
@@ -134,28 +142,39 @@ def republish(db: str, config: Config) -> dict[str, int]:
         return incremental.latest_summary(con)
 
 
-def start_progress(label: str, total: int) -> tuple[Progress, object | None]:
+ARTIFACT_EVERY_S = 2.0  # the UI's progress bar moves at most this often: each move is an API call
+
+
+class Tracker:
+    """A run's terminal progress plus its Prefect progress artifact (None when the API refused one)."""
+
+    def __init__(self, progress: Progress, artifact):
+        self.progress, self.artifact, self.pushed_at = progress, artifact, time.monotonic()
+
+
+def start_progress(label: str, total: int) -> Tracker:
     """A terminal progress line and a Prefect progress artifact for this run."""
     from prefect.artifacts import create_progress_artifact
 
-    progress = Progress(label, total)
     try:
         artifact = create_progress_artifact(0.0, key=f"{label}-progress", description=f"{label}: pages settled")
     except Exception:  # progress display must never fail a run
         artifact = None
-    return progress, artifact
+    return Tracker(Progress(label, total), artifact)
 
 
-def advance_progress(tracker: tuple[Progress, object | None], batch: Batch) -> None:
-    """Count a finished batch, print the line and move the artifact."""
+def advance_progress(tracker: Tracker, batch: Batch) -> None:
+    """Count a finished batch, print the line and, every few seconds or at the end, move the artifact."""
     from prefect.artifacts import update_progress_artifact
 
-    progress, artifact = tracker
+    progress = tracker.progress
     progress.advance([outcome for _, _, outcome, _ in steps.loaded_outcomes(batch)])
     print_line(progress)
-    if artifact is not None:
+    due = progress.percent >= 100 or time.monotonic() - tracker.pushed_at >= ARTIFACT_EVERY_S
+    if tracker.artifact is not None and due:
+        tracker.pushed_at = time.monotonic()
         try:
-            update_progress_artifact(artifact, progress.percent, description=progress.line())
+            update_progress_artifact(tracker.artifact, progress.percent, description=progress.line())
         except Exception:
             pass
 

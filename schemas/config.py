@@ -48,9 +48,9 @@ class ConsensusSettings:
 
 @dataclass(frozen=True)
 class RunnerSettings:
-    kind: str = "local"  # "local": threads in this process; "dask": parse/clean/extract on Dask workers
+    kind: str = "local"  # "local": parse/clean/extract on a process pool here; "dask": on Dask workers
     address: str = ""  # scheduler of an existing cluster, e.g. "tcp://10.0.0.5:8786"; empty = temporary LocalCluster
-    workers: int = 2  # worker processes of the temporary LocalCluster
+    workers: int = 2  # worker processes (local pool or temporary LocalCluster); 1 = no pool, all in one process
     staging_dir: str = ""  # reserved: folder or fsspec URL for workers' Parquet results (empty = return in memory)
 
 

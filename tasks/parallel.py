@@ -58,6 +58,20 @@ def finish_pages(futures: list[Future]) -> list[Done]:
     return [done for future in futures for done in future.result()]
 
 
+def process_batch(work, config, workers: int):
+    """stage.process_batch of one batch on a pool worker (the calling thread waits without holding the GIL)."""
+    from tasks import stage
+
+    return pool(workers).submit(stage.process_batch, work, config).result()
+
+
+def warm_up(workers: int) -> None:
+    """Start the pool's workers now (each loads the models), so the first batch does not wait for them."""
+    executor = pool(workers)
+    for _ in range(workers):
+        executor.submit(_warm_up)
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     """The shared worker pool, started once per process (workers load the models once, not per batch)."""
     global _pool, _pool_size

@@ -77,8 +77,9 @@ def test_bad_runner_section_names_the_fix(runner):
         config_from_dict({"sources": [{"name": "S", "start_urls": ["http://127.0.0.1/"]}], "runner": runner})
 
 
-def test_dask_keeps_one_batch_per_worker_in_flight():
-    assert in_flight(RunnerSettings()) == 1
+def test_each_runner_keeps_one_batch_per_worker_process_plus_one_in_flight():
+    assert in_flight(RunnerSettings()) == 3  # the local process pool's two workers
+    assert in_flight(RunnerSettings(workers=1)) == 2
     assert in_flight(RunnerSettings(kind="dask", workers=4)) == 5
 
 
