@@ -1,7 +1,9 @@
 """The pipeline flows: nightly run, ad-hoc scrape, reprocess from the raw archive, and publish."""
 from __future__ import annotations
 
+import contextvars
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 
 from prefect import flow
@@ -73,9 +75,7 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     progress = start_progress(kind, len(frontier.targets))
     seen_canonical: dict[str, str] = {}
     pending: list[tuple[Batch, object]] = []
-    for targets in batched(frontier.targets, config.batch_size):
-        # Fetching stays here, in the one Fetcher that holds every host's throttle; the CPU work is submitted.
-        batch = fetch_pages(db, Batch(list(targets)), fetcher, concurrency=4)
+    for batch in fetched_batches(db, frontier, fetcher, config):
         # a batch of only unchanged or failed pages has no CPU work: no task run for it
         pending.append((batch, process_batch.submit(stage.work_of(batch), config) if batch.fetched else None))
         if len(pending) > in_flight(config.runner):
@@ -84,6 +84,21 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
         settle(db, run_id, batch, future, seen_canonical, progress)
     fetcher.close()
     return publish(db, config, run_id)
+
+
+def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config):
+    """Fetched batches in order; the next batch is fetched on a thread of this process while the caller loads."""
+    # A local thread, whatever the task runner: the one Fetcher holds every host's throttle and robots.txt.
+    with ThreadPoolExecutor(1, thread_name_prefix="fetch-ahead") as fetch_ahead:
+        ahead = None
+        for targets in batched(frontier.targets, config.batch_size):
+            in_this_run = contextvars.copy_context()  # so the fetch task is recorded under this flow run
+            future = fetch_ahead.submit(in_this_run.run, fetch_pages, db, Batch(list(targets)), fetcher, 4)
+            if ahead is not None:
+                yield ahead.result()
+            ahead = future
+        if ahead is not None:
+            yield ahead.result()
 
 
 def settle(db: str, run_id: str, batch: Batch, future, seen_canonical: dict[str, str], progress) -> None:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from logging.handlers import QueueHandler, QueueListener
 
 from schemas.records import ExtractedReview
 from tasks.clean import clean_page
@@ -15,6 +17,7 @@ Work = tuple[str, bytes, str | None, float | None]  # url, body, content type, r
 Done = tuple[str, ExtractedReview | None, str | None]  # url, review (None when rejected), reject reason
 
 _pool: ProcessPoolExecutor | None = None
+_listener: QueueListener | None = None
 _pool_size = 0
 
 
@@ -74,21 +77,45 @@ def warm_up(workers: int) -> None:
 
 def pool(workers: int) -> ProcessPoolExecutor:
     """The shared worker pool, started once per process (workers load the models once, not per batch)."""
-    global _pool, _pool_size
+    global _pool, _pool_size, _listener
     if _pool is None or _pool_size != workers:
         shutdown()
         # spawn, not fork: the parent may run Prefect's threads and event loop, which fork would copy mid-flight.
-        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up)
+        context = multiprocessing.get_context("spawn")
+        records = context.Queue()
+        _listener = QueueListener(records, _Relay())
+        _listener.start()
+        _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                    initargs=(records, logging.getLogger().getEffectiveLevel()))
         _pool_size = workers
     return _pool
 
 
 def shutdown() -> None:
-    """Stop the shared pool (also run at interpreter exit)."""
-    global _pool
+    """Stop the shared pool and its log relay (also run at interpreter exit)."""
+    global _pool, _listener
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
+    if _listener is not None:
+        _listener.stop()
+        _listener = None
+
+
+class _Relay(logging.Handler):
+    """Hands a worker's log record to the same-named logger here, so the parent's handlers (Prefect's) see it."""
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        logging.getLogger(record.name).handle(record)
+        return True
+
+
+def _start_worker(records, level: int) -> None:
+    """Worker set-up: its log records go back to the parent; the models load once."""
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(records)]
+    root.setLevel(level)
+    _warm_up()
 
 
 def _warm_up() -> None:

@@ -1,0 +1,26 @@
+"""The process pool: results come back in order and a worker's log records reach the parent's loggers."""
+from __future__ import annotations
+
+import logging
+
+from tasks import parallel
+
+
+def warn_in_worker(text: str) -> int:
+    logging.getLogger("tasks.parse").warning("from a worker: %s", text)
+    return 1
+
+
+def test_a_workers_warning_reaches_the_parents_logger(caplog):
+    with caplog.at_level(logging.WARNING, logger="tasks.parse"):
+        assert parallel.pool(2).submit(warn_in_worker, "page x").result() == 1
+        parallel.shutdown()  # stops the relay after it has handed on every queued record
+    assert "from a worker: page x" in caplog.text
+
+
+def test_pages_come_back_in_input_order_with_rejections_named():
+    work = [(f"http://x.test/{i}", b"<html><body><p>too short</p></body></html>", "text/html", None) for i in range(5)]
+    done = parallel.process_pages(work, 1500, workers=2)
+    assert [url for url, _, _ in done] == [url for url, _, _, _ in work]
+    assert {reason for _, review, reason in done} == {"no review text"}
+    parallel.shutdown()
