@@ -90,6 +90,7 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
         fetcher = make_fetcher(config)
         frontier = steps.discover.fn(config, fetcher, None)
         steps.record_discovery.fn(db, run_id, frontier)
+        frontier = steps.skip_unchanged.fn(db, run_id, frontier, config)
     seen: dict[str, str] = {}
     pending = None
     for targets in batched(frontier.targets, config.batch_size):

@@ -11,7 +11,8 @@ from prefect import flow
 from flows.runners import in_flight
 from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, discover,
                          drop_orphans, extract_reviews, fetch_pages, load_batch, parse_pages, process_batch, publish,
-                         read_archive, read_config, record_discovery, republish, start_progress, start_workers)
+                         read_archive, read_config, record_discovery, republish, skip_unchanged, start_progress,
+                         start_workers)
 from schemas.config import DEFAULT_DB, Config
 from tasks import stage
 from tasks.batch import Batch, batched, dedupe_canonical
@@ -72,6 +73,7 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     fetcher = make_fetcher(config, urls)
     frontier = discover(config, fetcher, urls)
     record_discovery(db, run_id, frontier)
+    frontier = skip_unchanged(db, run_id, frontier, config)
     progress = start_progress(kind, len(frontier.targets))
     seen_canonical: dict[str, str] = {}
     pending: list[tuple[Batch, object]] = []

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from prefect import task
@@ -51,6 +51,17 @@ def record_discovery(db: str, run_id: str, frontier: Frontier) -> None:
     """Store outcomes settled during discovery (off-site, failed documents, over limit)."""
     with load.open_work(db) as con:
         load.record_outcomes(con, run_id, frontier.outcomes)
+
+
+@task(name="skip unchanged by sitemap lastmod", cache_policy=NO_CACHE, **DB_RETRIES)
+def skip_unchanged(db: str, run_id: str, frontier: Frontier, config: Config) -> Frontier:
+    """Settle, in bulk and without a request, pages whose sitemap lastmod predates our last fetch of them."""
+    with load.open_work(db) as con:
+        known = load.known_pages(con, [t.url for t in frontier.targets])
+        remaining, settled = incremental.skip_by_lastmod(frontier.targets, known, datetime.now(timezone.utc),
+                                                         config.fetch.trust_lastmod_days)
+        load.record_outcomes(con, run_id, settled)
+    return Frontier(remaining, frontier.outcomes + settled)
 
 
 @task(name="fetch", cache_policy=NO_CACHE)

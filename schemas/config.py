@@ -34,6 +34,9 @@ class FetchSettings:
     backoff_s: float = 0.5
     max_retry_after_s: float = 30.0
     page_timeout_s: float = 60.0  # total per page across redirects, retries and reading
+    # A page whose sitemap <lastmod> is older than our last fetch of it is not requested again until that
+    # fetch is this many days old (then a conditional GET checks it); 0 = ask the server every night.
+    trust_lastmod_days: float = 7.0
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class Target:
     url: str
     source: str
     rating_scale: float | None = None
+    lastmod: str | None = None  # the sitemap's <lastmod> for this page, as written
 
 
 class Frontier:
@@ -48,9 +49,9 @@ def discover_source(fetcher: Fetcher, source: Source, start_urls: list[str] | No
         if url in seen_docs:
             continue
         seen_docs.add(url)
-        pages, follow = _read_document(fetcher, url, source, frontier)
+        pages, follow, lastmod = _read_document(fetcher, url, source, frontier)
         for page in pages:
-            _add_page(frontier, seen_pages, page, site, source)
+            _add_page(frontier, seen_pages, page, site, source, lastmod.get(page))
         queue.extend((u, site) for u in follow if same_site(u, site) and u not in seen_docs)
         frontier.outcomes += [(u, source.name, "out_of_scope", "off-site discovery link")
                               for u in follow if not same_site(u, site)]
@@ -66,12 +67,13 @@ def assign_urls(sources: list[Source], urls: list[str]) -> list[tuple[Source, li
     return [(s, assigned[s.name]) for s in sources if s.name in assigned]
 
 
-def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontier) -> tuple[list[str], list[str]]:
-    """Fetch one discovery document and return (page URLs, further documents)."""
+def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontier
+                   ) -> tuple[list[str], list[str], dict[str, str]]:
+    """Fetch one discovery document and return (page URLs, further documents, sitemap lastmod per page)."""
     result = fetcher.get(url)
     if result.outcome != "ok" or result.body is None:
         frontier.outcomes.append((url, source.name, "rejected", f"discovery document: {result.reason}"))
-        return [], []
+        return [], [], {}
     base = result.final_url or url
     try:
         kind = classify(result.body, result.content_type)
@@ -84,14 +86,15 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
             # A page that paginates or lists many articles is a listing; otherwise it may be a review itself.
             is_listing = bool(found.follow) or len(found.pages) >= LISTING_MIN_LINKS
             if not is_listing and parse_page(result.body, base, result.content_type).reject_reason is None:
-                return [url], []
+                return [url], [], {}
     except ValueError as exc:
         frontier.outcomes.append((url, source.name, "rejected", f"discovery document unreadable: {exc}"))
-        return [], []
-    return found.pages, found.follow
+        return [], [], {}
+    return found.pages, found.follow, found.lastmod
 
 
-def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: Source) -> None:
+def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: Source,
+              lastmod: str | None = None) -> None:
     if len(frontier.targets) >= source.max_pages and _plainly_on_site(page, site):
         if page not in seen:  # fast path for huge sitemaps past max_pages: no URL parsing
             seen.add(page)
@@ -109,7 +112,7 @@ def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: 
     elif len(frontier.targets) >= source.max_pages:
         _over_limit(frontier, url, source)
     else:
-        frontier.targets.append(Target(url, source.name, source.rating_scale))
+        frontier.targets.append(Target(url, source.name, source.rating_scale, lastmod))
 
 
 def _plainly_on_site(url: str, site: str) -> bool:

@@ -25,6 +25,7 @@ class Discovered:
     kind: str  # sitemap_index | sitemap | feed | listing | page
     pages: list[str] = field(default_factory=list)  # candidate review pages
     follow: list[str] = field(default_factory=list)  # more discovery documents (child sitemaps, next pages)
+    lastmod: dict[str, str] = field(default_factory=dict)  # page URL -> its sitemap <lastmod>, as written
 
 
 def gunzip_if_needed(body: bytes) -> bytes:
@@ -61,7 +62,17 @@ def parse_sitemap(body: bytes, base_url: str) -> Discovered:
     locs = [_join(base_url, el.text) for el in root.iter() if _local(el.tag) == "loc" and el.text]
     if _local(root.tag) == "sitemapindex":
         return Discovered("sitemap_index", follow=locs)
-    return Discovered("sitemap", pages=locs)
+    return Discovered("sitemap", pages=locs, lastmod=_lastmods(root, base_url))
+
+
+def _lastmods(root, base_url: str) -> dict[str, str]:
+    """<lastmod> of each <url> entry that has one, keyed by its page URL."""
+    found = {}
+    for entry in root:
+        fields = {_local(child.tag): (child.text or "").strip() for child in entry if isinstance(child.tag, str)}
+        if fields.get("loc") and fields.get("lastmod"):
+            found[_join(base_url, fields["loc"])] = fields["lastmod"]
+    return found
 
 
 def parse_feed(body: bytes, base_url: str) -> Discovered:

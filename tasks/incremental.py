@@ -1,7 +1,7 @@
 """Incremental upkeep of the staging layer: removed pages, and re-extraction from the raw archive."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
@@ -38,6 +38,39 @@ def unpublish(con, urls: list[str]) -> int:
         raise
     con.execute("COMMIT")
     return count
+
+
+def skip_by_lastmod(targets: list[Target], known: dict[str, dict], now: datetime, trust_days: float
+                    ) -> tuple[list[Target], list[tuple[str, str, str, str]]]:
+    """Split targets into those to request and those settled unchanged because their sitemap lastmod says so.
+
+    A page is skipped when its review is loaded, its <lastmod> is older than our last fetch of it, and that
+    fetch is under trust_days old (so every page still gets a conditional GET at least that often).
+    """
+    remaining, settled = [], []
+    for target in targets:
+        state = known.get(target.url)
+        if trust_days > 0 and state and state.get("is_loaded") and _lastmod_before(target.lastmod, state["last_fetched_at"]) \
+                and now - state["last_fetched_at"] < timedelta(days=trust_days):
+            settled.append((target.url, target.source, "unchanged", f"sitemap lastmod {target.lastmod} before last fetch"))
+        else:
+            remaining.append(target)
+    return remaining, settled
+
+
+def _lastmod_before(lastmod: str | None, fetched_at: datetime) -> bool:
+    """Whether a W3C-datetime lastmod is surely earlier than fetched_at (a bare date must be a day earlier)."""
+    if not lastmod:
+        return False
+    try:
+        stamp = datetime.fromisoformat(lastmod.replace("Z", "+00:00"))
+    except ValueError:
+        return False  # unreadable: ask the server
+    if len(lastmod) <= 10:  # a date only: changed at some time that day, anywhere on earth
+        return stamp.date() < (fetched_at.astimezone(timezone.utc) - timedelta(hours=14)).date()
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp < fetched_at
 
 
 def mark_removed(outcomes: list[tuple], urls: list[str]) -> list[tuple]:

@@ -82,10 +82,10 @@ def start_run(con, run_id: str, kind: str) -> None:
 
 
 def known_pages(con, urls: list[str]) -> dict[str, dict]:
-    """Stored fetch state (etag, last_modified, sha256, is_loaded) for the given URLs."""
+    """Stored fetch state (etag, last_modified, sha256, last_fetched_at, is_loaded) for the given URLs."""
     con.register("wanted_urls", pl.DataFrame({"url": urls}, schema={"url": pl.String}).to_arrow())
     rows = query_frame(
-        con, """SELECT p.url, p.etag, p.last_modified, p.sha256,
+        con, """SELECT p.url, p.etag, p.last_modified, p.sha256, p.last_fetched_at,
                   EXISTS (SELECT 1 FROM staging.reviews r WHERE r.fetched_url = p.url AND r.sha256 = p.sha256) AS is_loaded
            FROM raw.pages p JOIN wanted_urls USING (url)""")
     return {row["url"]: row for row in rows.to_dicts()}

@@ -168,3 +168,12 @@ def test_normalise_url_keeps_malformed_url_as_written():
 ])
 def test_same_site_compares_host_and_port(url, site, expected):
     assert same_site(url, site) is expected
+
+
+def test_sitemap_lastmod_is_kept_per_page_as_written():
+    body = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>/a</loc><lastmod>2025-01-02</lastmod></url><url><loc>/b</loc></url>"
+            b"<url><lastmod>2025-03-04T10:00:00Z</lastmod><loc>http://x.test/c</loc></url></urlset>")
+    found = parse_sitemap(body, "http://x.test/")
+    assert found.pages == ["http://x.test/a", "http://x.test/b", "http://x.test/c"]
+    assert found.lastmod == {"http://x.test/a": "2025-01-02", "http://x.test/c": "2025-03-04T10:00:00Z"}
