@@ -62,10 +62,11 @@ def finish_pages(futures: list[Future]) -> list[Done]:
 
 
 def process_batch(work, config, workers: int):
-    """stage.process_batch of one batch on a pool worker (the calling thread waits without holding the GIL)."""
+    """stage.process_batch of one batch, its pages shared among the pool's workers (the caller waits, GIL-free)."""
     from tasks import stage
 
-    return pool(workers).submit(stage.process_batch, work, config).result()
+    futures = [pool(workers).submit(stage.process_batch, piece, config) for piece in stage.split(work, workers)]
+    return stage.join([future.result() for future in futures], work)
 
 
 def warm_up(workers: int) -> None:

@@ -15,6 +15,22 @@ def process_batch(work: Batch, config: Config) -> Batch:
     return extract_batch(clean_batch(parse_batch(work)), config)
 
 
+def split(work: Batch, parts: int) -> list[Batch]:
+    """The fetched pages cut into at most `parts` contiguous pieces, one per worker."""
+    size = max(1, -(-len(work.fetched) // max(1, parts)))
+    return [Batch(targets=work.targets, fetched=work.fetched[i:i + size]) for i in range(0, len(work.fetched), size)]
+
+
+def join(pieces: list[Batch], work: Batch) -> Batch:
+    """Pieces processed apart, put back together in page order."""
+    done = Batch(targets=work.targets)
+    for piece in pieces:
+        done.pages += piece.pages
+        done.reviews += piece.reviews
+        done.outcomes += piece.outcomes
+    return done
+
+
 def merge(batch: Batch, done: Batch) -> Batch:
     """Fold a worker's result into the coordinator's batch; outcomes keep their sequential order."""
     batch.fetched = []

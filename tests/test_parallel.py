@@ -24,3 +24,24 @@ def test_pages_come_back_in_input_order_with_rejections_named():
     assert [url for url, _, _ in done] == [url for url, _, _, _ in work]
     assert {reason for _, review, reason in done} == {"no review text"}
     parallel.shutdown()
+
+
+def test_a_batch_shared_among_workers_comes_back_as_one_process_would_make_it():
+    from conftest import REPO_ROOT
+    from schemas.config import config_from_dict
+    from tasks import stage
+    from tasks.batch import Batch
+    from tasks.crawl import Target
+    from tasks.fetch import FetchResult
+
+    files = sorted((REPO_ROOT / "data" / "demo_site" / "site").rglob("*.html"))[:9]
+    targets = [Target(f"http://x.test/{i}", "Demo") for i in range(len(files))]
+    fetched = [(t, FetchResult(t.url, "ok", 200, content_type="text/html", body=f.read_bytes()))
+               for t, f in zip(targets, files)]
+    config = config_from_dict({"sources": [{"name": "Demo", "start_urls": ["http://x.test/"]}]})
+    alone = stage.process_batch(Batch(targets, list(fetched)), config)
+    shared = parallel.process_batch(Batch(targets, list(fetched)), config, workers=2)
+    parallel.shutdown()
+    assert [r.page.url for r in shared.reviews] == [r.page.url for r in alone.reviews]
+    assert [r.text for r in shared.reviews] == [r.text for r in alone.reviews]
+    assert shared.outcomes == alone.outcomes and alone.outcomes  # index/about pages are rejected, in order
