@@ -20,6 +20,8 @@ _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", 
           "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18",
           "xix": "19", "xx": "20"}
 _LATE_ROMAN = {"v": "5", "x": "10", "i": "1"}  # single letters count as numerals only after a word: "Rocky V"
+_APOSTROPHES = re.compile(r"['’`´]")
+_NON_WORD = re.compile(r"[^\w]+|_")
 _WORD_ALIASES = {"vol": "volume", "pt": "part", "&": "and", "+": "and", "episode": "episode"}
 
 
@@ -66,10 +68,8 @@ def _strip_review_words(title: str) -> str:
 def normalise_title(title: str) -> str:
     """Matching key: no case, accents, punctuation or leading article; '&' = 'and'; roman numerals as digits."""
     text = (title if title.isascii() else _strip_accents(title)).lower()
-    text = re.sub(r"['’`´]", "", text).replace("&", " and ").replace("+", " and ")
-    words = [w for w in re.split(r"[^\w]+|_", text) if w]
-    words = [_WORD_ALIASES.get(w, w) for w in words]
-    words = [_numeral(w, i) for i, w in enumerate(words)]
+    text = _APOSTROPHES.sub("", text).replace("&", " and ").replace("+", " and ")
+    words = [_numeral(_WORD_ALIASES.get(w, w), i) for i, w in enumerate(w for w in _NON_WORD.split(text) if w)]
     if len(words) > 1 and words[0] in ("the", "a", "an"):
         words = words[1:]
     return " ".join(words)
@@ -115,7 +115,7 @@ def resolve_films(seen: Iterable[tuple[str, int | None]] | Mapping[tuple[str, in
     for root, members in groups.items():
         surfaces = [s for key in members for s in surfaces_of.get(key, [])]
         title = _canonical(surfaces, counts, pins)
-        year = next((y for _, y in sorted(members, key=lambda k: k[1] is None) if y is not None), None)
+        year = next((y for _, y in members if y is not None), None)  # a group holds at most one year
         for surface in surfaces:
             resolved[surface] = (film_id(title, year), title, year)
     return resolved
@@ -172,6 +172,8 @@ def _group_keys(keys: list[tuple[str, int | None]], forms: dict) -> dict:
 
 def _canonical(surfaces: list[tuple[str, int | None]], counts: Counter, pins: dict[str, str]) -> str:
     """Most common surface title (ties: longest, then alphabetical); a hand-pinned title wins."""
+    if len(surfaces) == 1 and not pins:
+        return surfaces[0][0]  # most films go by one surface title
     pinned = sorted({pins[normalise_title(t)] for t, _ in surfaces if normalise_title(t) in pins}) if pins else []
     if pinned:
         return pinned[0]
