@@ -5,6 +5,8 @@ import atexit
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from logging.handlers import QueueHandler, QueueListener
 
@@ -112,11 +114,20 @@ class _Relay(logging.Handler):
 
 
 def _start_worker(records, level: int) -> None:
-    """Worker set-up: its log records go back to the parent; the models load once."""
+    """Worker set-up: its log records go back to the parent; it exits with the parent; the models load once."""
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(records)]
     root.setLevel(level)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _warm_up()
+
+
+def _exit_with_parent(parent: int, every_s: float = 1.0) -> None:
+    """End this worker once its parent is gone (killed with SIGKILL, say)."""
+    # A worker holds both ends of the pool's call queue, so it never sees EOF and would wait forever.
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    os._exit(0)
 
 
 def _warm_up() -> None:

@@ -45,3 +45,26 @@ def test_a_batch_shared_among_workers_comes_back_as_one_process_would_make_it():
     assert [r.page.url for r in shared.reviews] == [r.page.url for r in alone.reviews]
     assert [r.text for r in shared.reviews] == [r.text for r in alone.reviews]
     assert shared.outcomes == alone.outcomes and alone.outcomes  # index/about pages are rejected, in order
+
+
+def test_workers_exit_when_their_parent_is_killed():
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO_ROOT
+
+    script = ("from tasks import parallel; p = parallel.pool(2); parallel.warm_up(2); import os, time; "
+              "[p.submit(os.getpid).result() for _ in range(4)]; "
+              "print(*p._processes, flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in workers):
+        time.sleep(0.2)
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
