@@ -19,7 +19,7 @@ MAX_CLAIMS_PER_SIDE = 2
 MAX_CITATIONS_PER_CLAIM = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a publish holds one per aspect mention, hundreds of thousands
 class Evidence:
     """One review's stance on one aspect, with the sentence that shows it (offsets into reviews.text)."""
 

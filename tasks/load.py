@@ -15,6 +15,7 @@ from tasks.fetch import FetchResult
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 _CREATED: set[Path] = set()  # working databases whose layers this process has already created
+WORK_MEMORY_LIMIT = "300MB"  # DuckDB's share of the 1 GB a 50,000-page night may use; it spills to disk past it
 _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}  # working databases kept open for a run (held_open)
 
 
@@ -47,7 +48,8 @@ def open_work(db_path: str | Path):
             cursor.close()
         return
     is_new = not path.exists()
-    con = duckdb.connect(str(path))
+    # A run holds this connection open for hours; without a limit DuckDB caches up to 80% of RAM.
+    con = duckdb.connect(str(path), config={"memory_limit": WORK_MEMORY_LIMIT})
     try:
         if is_new or path.resolve() not in _CREATED:  # the DDL is idempotent but costs ~40 ms per open
             for layer in ("raw.sql", "staging.sql"):

@@ -12,7 +12,7 @@ import polars as pl
 from schemas.config import Config
 from tasks.aspects import sentence_at
 from tasks.chunk import split_sentences
-from tasks.consensus import AspectStat, Evidence, build_consensus
+from tasks.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
 from tasks.faults import pause_point
 from tasks.films import resolve_films
 from tasks.load import SCHEMA_DIR, query_frame, transaction
@@ -125,22 +125,32 @@ def _write_top_critics(con, config: Config) -> None:
     con.execute("CREATE OR REPLACE TABLE staging.top_critics AS SELECT * FROM top_frame")
 
 
-def _write_mention_sentences(con) -> None:
+def _write_mention_sentences(con, rows_per_slice: int = 2_000) -> None:
     """staging.mention_sentences: the sentence around every aspect mention (for quotes and citations)."""
-    rows = query_frame(con, """SELECT review_id, any_value(reviews.text) AS text, list(mentions.char_start) AS starts
-                               FROM mentions JOIN reviews USING (review_id)
-                               WHERE mentions.kind = 'aspect' GROUP BY review_id""")
-    found = []
-    for row in rows.to_dicts():
-        sentences = split_sentences(row["text"])
-        for start in row["starts"]:
-            a, b = sentence_at(sentences, start) or (start, start)
-            found.append({"review_id": row["review_id"], "char_start": start, "sentence_start": a,
-                          "sentence_end": b, "sentence": row["text"][a:b]})
-    frame = pl.DataFrame(found, schema={"review_id": pl.String, "char_start": pl.Int32, "sentence_start": pl.Int32,
-                                        "sentence_end": pl.Int32, "sentence": pl.String})
+    texts = con.sql("""SELECT review_id, any_value(reviews.text) AS text, list(mentions.char_start) AS starts
+                       FROM mentions JOIN reviews USING (review_id)
+                       WHERE mentions.kind = 'aspect' GROUP BY review_id""").to_arrow_table()
+    # Arrow holds the texts compactly; only one slice at a time becomes Python objects (a 50,000-page
+    # publish peaked 570 MB higher with every review's text as a Python dict at once).
+    frames = [_sentences_of(pl.from_arrow(piece)) for piece in texts.to_batches(max_chunksize=rows_per_slice)]
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_SENTENCE_SCHEMA)
     con.register("mention_sentences_frame", frame.to_arrow())
     con.execute("CREATE OR REPLACE TABLE staging.mention_sentences AS SELECT * FROM mention_sentences_frame")
+
+
+def _sentences_of(rows: pl.DataFrame) -> pl.DataFrame:
+    """(review_id, char_start, sentence_start, sentence_end, sentence) for each aspect mention of the rows."""
+    found = []
+    for review_id, text, starts in rows.iter_rows():
+        sentences = split_sentences(text)
+        for start in starts:
+            a, b = sentence_at(sentences, start) or (start, start)
+            found.append((review_id, start, a, b, text[a:b]))
+    return pl.DataFrame(found, schema=_SENTENCE_SCHEMA, orient="row")
+
+
+_SENTENCE_SCHEMA = {"review_id": pl.String, "char_start": pl.Int32, "sentence_start": pl.Int32,
+                    "sentence_end": pl.Int32, "sentence": pl.String}
 
 
 def _write_consensus(con) -> None:
@@ -163,12 +173,16 @@ def _write_consensus(con) -> None:
 
 def _aspect_stats(con) -> dict[str, list[AspectStat]]:
     stats = query_frame(con, "SELECT * FROM film_aspect_stats ORDER BY film_id, aspect")
-    evidence = query_frame(con, """SELECT film_id, aspect, review_id, stance, abs(review_sentiment) AS strength,
-                                          sentence_start, sentence_end, sentence FROM aspect_reviews""")
+    # Only the sentences a claim can cite (the strongest few per film, aspect and stance): holding every
+    # aspect sentence of a 50,000-page night as Python objects cost ~150 MB.
+    evidence = query_frame(con, f"""SELECT film_id, aspect, review_id, stance, abs(review_sentiment) AS strength,
+                                           sentence_start, sentence_end, sentence FROM aspect_reviews
+                                    QUALIFY row_number() OVER (PARTITION BY film_id, aspect, stance
+                                                               ORDER BY abs(review_sentiment) DESC, review_id)
+                                            <= {MAX_CITATIONS_PER_CLAIM}""")
     by_key: dict[tuple[str, str], list[Evidence]] = {}
-    for e in evidence.to_dicts():
-        by_key.setdefault((e["film_id"], e["aspect"]), []).append(
-            Evidence(e["review_id"], e["stance"], e["strength"], e["sentence_start"], e["sentence_end"], e["sentence"]))
+    for film_id, aspect, *fields in evidence.iter_rows():  # tuples, not dicts: one row per aspect mention
+        by_key.setdefault((film_id, aspect), []).append(Evidence(*fields))
     by_film: dict[str, list[AspectStat]] = {}
     for row in stats.to_dicts():
         by_film.setdefault(row["film_id"], []).append(AspectStat(
