@@ -89,7 +89,7 @@ def pool(workers: int) -> ProcessPoolExecutor:
         _listener = QueueListener(records, _Relay())
         _listener.start()
         _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                    initargs=(records, logging.getLogger().getEffectiveLevel()))
+                                    initargs=(records, logging.getLogger().getEffectiveLevel(), os.getpid()))
         _pool_size = workers
     return _pool
 
@@ -113,12 +113,13 @@ class _Relay(logging.Handler):
         return True
 
 
-def _start_worker(records, level: int) -> None:
+def _start_worker(records, level: int, parent: int) -> None:
     """Worker set-up: its log records go back to the parent; it exits with the parent; the models load once."""
     root = logging.getLogger()
     root.handlers[:] = [QueueHandler(records)]
     root.setLevel(level)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # the parent's pid comes from the parent: one that died while this worker started would read as 1 here
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _warm_up()
 
 
