@@ -79,7 +79,7 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
     """flows.nightly.crawl step for step, calling each task's plain function (Task.fn) without Prefect.
 
     With workers, parse+clean+extract of batch i runs on the process pool while this process loads
-    batch i-1 and fetches batch i+1 (the wiring proposed for the flow)."""
+    batch i-1 and fetches batch i+1 (the flow does the same, and also fetches ahead on a thread)."""
     from flows import steps
     from flows.nightly import make_fetcher, new_run_id
     from tasks.batch import Batch, batched
@@ -119,28 +119,19 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
 
 
 def start_batch(batch, config, workers: int):
-    """Hand a fetched batch's pages to the pool (proposed tasks/batch.py: start_processing)."""
-    from tasks import parallel
+    """Hand a fetched batch's pages to the pool, as the flow's process step does."""
+    from tasks import parallel, stage
 
-    work = [(t.url, r.body, r.content_type, t.rating_scale) for t, r in batch.fetched]
-    futures = parallel.start_pages(work, config.chunk_max_chars, workers)
-    batch.fetched = []  # the bytes are archived and now with the workers
-    return batch, futures
+    return batch, parallel.start_batch(stage.work_of(batch), config, workers)
 
 
 def finish_batch(started, seen: dict):
-    """Collect a started batch: rejected pages settled, reviews deduped (proposed tasks/batch.py: finish_processing)."""
-    from tasks import parallel
+    """Collect a started batch and dedupe its reviews, as the flow's settle step does."""
+    from tasks import parallel, stage
     from tasks.batch import dedupe_canonical
 
     batch, futures = started
-    targets = {t.url: t for t in batch.targets}
-    for url, review, reason in parallel.finish_pages(futures):
-        if review is None:
-            batch.settle(targets[url], "rejected", reason)
-        else:
-            batch.reviews.append(review)
-    return dedupe_canonical(batch, seen)
+    return dedupe_canonical(stage.merge(batch, parallel.finish_batch(futures, batch)), seen)
 
 
 def finish_and_load(started, seen: dict, db: str, run_id: str, clock: StageClock) -> None:

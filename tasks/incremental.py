@@ -11,7 +11,7 @@ from tasks import archive
 from tasks.batch import Batch
 from tasks.crawl import Target
 from tasks.fetch import FetchResult
-from tasks.load import query_frame
+from tasks.load import query_frame, transaction
 
 GONE_STATUSES = (404, 410)
 STAGING_TABLES = ("chunks", "mentions", "credits", "reviews")
@@ -29,14 +29,9 @@ def unpublish(con, urls: list[str]) -> int:
     con.register("gone_urls", pl.DataFrame({"url": urls}, schema={"url": pl.String}).to_arrow())
     doomed = "SELECT review_id FROM staging.reviews WHERE fetched_url IN (SELECT url FROM gone_urls)"
     count = con.execute(f"SELECT count(*) FROM ({doomed})").fetchone()[0]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in STAGING_TABLES:  # reviews last: the others find their rows through it
             con.execute(f"DELETE FROM staging.{table} WHERE review_id IN ({doomed})")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
     return count
 
 

@@ -10,64 +10,25 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from logging.handlers import QueueHandler, QueueListener
 
-from schemas.records import ExtractedReview
-from tasks.clean import clean_page
-from tasks.extract import extract_review
-from tasks.parse import parse_page
-
-Work = tuple[str, bytes, str | None, float | None]  # url, body, content type, rating scale of its source
-Done = tuple[str, ExtractedReview | None, str | None]  # url, review (None when rejected), reject reason
+from tasks import stage
 
 _pool: ProcessPoolExecutor | None = None
 _listener: QueueListener | None = None
 _pool_size = 0
 
 
-def default_workers() -> int:
-    """One worker per core the process may use (at least 1)."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
-def process_one(url: str, body: bytes, content_type: str | None, rating_scale: float | None,
-                chunk_max_chars: int) -> Done:
-    """Parse, clean and extract one page; a page that is not a usable review comes back with its reason."""
-    page = parse_page(body, url, content_type)
-    if page.reject_reason:
-        return url, None, page.reject_reason
-    return url, extract_review(clean_page(page), chunk_max_chars, rating_scale), None
-
-
-def process_chunk(work: list[Work], chunk_max_chars: int) -> list[Done]:
-    """process_one over a list of pages (the unit sent to a worker, so pickling is per chunk, not per page)."""
-    return [process_one(url, body, kind, scale, chunk_max_chars) for url, body, kind, scale in work]
-
-
-def process_pages(work: list[Work], chunk_max_chars: int, workers: int | None = None) -> list[Done]:
-    """process_one over every page, spread over a process pool; results in input order."""
-    return finish_pages(start_pages(work, chunk_max_chars, workers))
-
-
-def start_pages(work: list[Work], chunk_max_chars: int, workers: int | None = None) -> list[Future]:
-    """Hand the pages to the pool and return at once, so the caller can fetch or load meanwhile."""
-    workers = workers or default_workers()
-    if workers <= 1 or len(work) < 2:
-        done: Future = Future()
-        done.set_result(process_chunk(work, chunk_max_chars))
-        return [done]
-    size = -(-len(work) // (2 * workers))  # two chunks per worker evens out slow pages
-    return [pool(workers).submit(process_chunk, work[i:i + size], chunk_max_chars) for i in range(0, len(work), size)]
-
-
-def finish_pages(futures: list[Future]) -> list[Done]:
-    """Wait for pages handed over by start_pages; results in input order."""
-    return [done for future in futures for done in future.result()]
-
-
 def process_batch(work, config, workers: int):
     """stage.process_batch of one batch, its pages shared among the pool's workers (the caller waits, GIL-free)."""
-    from tasks import stage
+    return finish_batch(start_batch(work, config, workers), work)
 
-    futures = [pool(workers).submit(stage.process_batch, piece, config) for piece in stage.split(work, workers)]
+
+def start_batch(work, config, workers: int) -> list[Future]:
+    """Hand a batch's pages to the pool, a contiguous piece per worker, and return at once."""
+    return [pool(workers).submit(stage.process_batch, piece, config) for piece in stage.split(work, workers)]
+
+
+def finish_batch(futures: list[Future], work):
+    """Wait for the pieces handed over by start_batch and join them in page order."""
     return stage.join([future.result() for future in futures], work)
 
 

@@ -19,10 +19,18 @@ def test_a_workers_warning_reaches_the_parents_logger(caplog):
 
 
 def test_pages_come_back_in_input_order_with_rejections_named():
-    work = [(f"http://x.test/{i}", b"<html><body><p>too short</p></body></html>", "text/html", None) for i in range(5)]
-    done = parallel.process_pages(work, 1500, workers=2)
-    assert [url for url, _, _ in done] == [url for url, _, _, _ in work]
-    assert {reason for _, review, reason in done} == {"no review text"}
+    from schemas.config import config_from_dict
+    from tasks.batch import Batch
+    from tasks.crawl import Target
+    from tasks.fetch import FetchResult
+
+    targets = [Target(f"http://x.test/{i}", "X") for i in range(5)]
+    body = b"<html><body><p>too short</p></body></html>"
+    work = Batch(targets, [(t, FetchResult(t.url, "ok", 200, content_type="text/html", body=body)) for t in targets])
+    config = config_from_dict({"sources": [{"name": "X", "start_urls": ["http://x.test/"]}]})
+    done = parallel.process_batch(work, config, workers=2)
+    assert [url for url, _, _, _ in done.outcomes] == [t.url for t in targets]
+    assert {(outcome, reason) for _, _, outcome, reason in done.outcomes} == {("rejected", "no review text")}
     parallel.shutdown()
 
 
