@@ -78,8 +78,8 @@ def plain_crawl(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
 def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
     """flows.nightly.crawl step for step, calling each task's plain function (Task.fn) without Prefect.
 
-    With workers, parse+clean+extract of batch i runs on the process pool while this process loads
-    batch i-1 and fetches batch i+1 (the flow does the same, and also fetches ahead on a thread)."""
+    With workers, the shape is the flow's: the pool starts with the run, the next batch is fetched on a thread,
+    and parse+clean+extract of `workers + 1` batches are in flight while this process loads the oldest."""
     from flows import steps
     from flows.nightly import make_fetcher, new_run_id
     from tasks.batch import Batch, batched
@@ -87,35 +87,61 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
     clock = StageClock()
     with clock("discover"):
         run_id = steps.begin_run.fn(db, new_run_id("nightly"), "nightly")
+        if workers:
+            steps.start_workers(config)
         fetcher = make_fetcher(config)
         frontier = steps.discover.fn(config, fetcher, None)
         steps.record_discovery.fn(db, run_id, frontier)
         frontier = steps.skip_unchanged.fn(db, run_id, frontier, config)
     seen: dict[str, str] = {}
-    pending = None
-    for targets in batched(frontier.targets, config.batch_size):
-        with clock("fetch"):
-            batch = steps.fetch_pages.fn(db, Batch(list(targets)), fetcher, concurrency=4)
-        if workers:
-            started = start_batch(batch, config, workers)
-            if pending:
-                finish_and_load(pending, seen, db, run_id, clock)
-            pending = started
-            continue
-        with clock("parse"):
-            batch = steps.parse_pages.fn(batch)
-        with clock("clean"):
-            batch = steps.clean_pages.fn(batch)
-        with clock("chunk+extract"):
-            batch = steps.extract_reviews.fn(batch, config, seen)
-        with clock("load"):
-            steps.load_batch.fn(db, run_id, batch)
-    if pending:
-        finish_and_load(pending, seen, db, run_id, clock)
+    if workers:
+        parallel_batches(db, run_id, frontier, fetcher, config, workers, seen, clock)
+    else:
+        for targets in batched(frontier.targets, config.batch_size):
+            with clock("fetch"):
+                batch = steps.fetch_pages.fn(db, Batch(list(targets)), fetcher, concurrency=4)
+            with clock("parse"):
+                batch = steps.parse_pages.fn(batch)
+            with clock("clean"):
+                batch = steps.clean_pages.fn(batch)
+            with clock("chunk+extract"):
+                batch = steps.extract_reviews.fn(batch, config, seen)
+            with clock("load"):
+                steps.load_batch.fn(db, run_id, batch)
     fetcher.close()
     with clock("publish"):
         summary = plain_publish(db, config, run_id)
     return summary, clock
+
+
+def parallel_batches(db: str, run_id: str, frontier, fetcher, config, workers: int, seen: dict,
+                     clock: StageClock) -> None:
+    """The flow's batch loop without Prefect: fetch ahead on a thread, process on the pool, load in order."""
+    pending = []
+    for batch in fetched_ahead(db, frontier, fetcher, config, clock):
+        pending.append(start_batch(batch, config, workers))
+        if len(pending) > workers + 1:
+            finish_and_load(pending.pop(0), seen, db, run_id, clock)
+    for started in pending:
+        finish_and_load(started, seen, db, run_id, clock)
+
+
+def fetched_ahead(db: str, frontier, fetcher, config, clock: StageClock):
+    """Fetched batches in order, the next one fetched on a thread meanwhile (flows.nightly.fetched_batches)."""
+    from flows import steps
+    from tasks.batch import Batch, batched
+
+    with ThreadPoolExecutor(1, thread_name_prefix="fetch-ahead") as fetch_ahead:
+        ahead = None
+        for targets in batched(frontier.targets, config.batch_size):
+            future = fetch_ahead.submit(steps.fetch_pages.fn, db, Batch(list(targets)), fetcher, 4)
+            if ahead is not None:
+                with clock("wait for fetch"):
+                    yield ahead.result()
+            ahead = future
+        if ahead is not None:
+            with clock("wait for fetch"):
+                yield ahead.result()
 
 
 def start_batch(batch, config, workers: int):
@@ -161,18 +187,16 @@ def child_plain(config_path: str, db: str, workers: int) -> dict:
     from tasks import parallel
 
     config = load_config(config_path)
-    if workers:
-        parallel.pool(workers).submit(int).result()  # start the workers before the clock, as a long run would
-    before = _cpu()
+    before, workers_before = _cpu(), _children_cpu()
     start = time.perf_counter()
     summary, clock = plain_crawl(config, db, workers)
     wall = time.perf_counter() - start
     self_cpu = _cpu() - before
+    worker_cpu, worker_rss = _children_cpu() - workers_before, _children_rss_mb()  # before the pool stops
     parallel.shutdown()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = {"summary": summary, "wall_s": wall, "cpu_s": self_cpu, "worker_cpu_s": children.ru_utime + children.ru_stime,
+    result = {"summary": summary, "wall_s": wall, "cpu_s": self_cpu, "worker_cpu_s": worker_cpu,
               "stage_cpu_s": clock.cpu, "stage_wall_s": clock.wall, "peak_rss_mb": _peak_rss_mb(),
-              "worker_peak_rss_mb": children.ru_maxrss / 1024}
+              "worker_peak_rss_mb": worker_rss}
     if not workers:  # the unchanged re-run without Prefect, to split its cost between the steps and Prefect
         start = time.perf_counter()
         summary, clock = plain_crawl(config, db)
@@ -213,31 +237,36 @@ def ask_every_night(config: Path) -> Path:
 
 
 def _children() -> list[Path]:
-    """/proc entries of this process's live children (pool workers, the embedded Prefect server)."""
-    me, found = str(os.getpid()), []
+    """/proc entries of this process's live descendants (the fork server, its pool workers, the Prefect server)."""
+    parent_of = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if stat.read_text().rsplit(")", 1)[1].split()[1] == me:
-                found.append(stat.parent)
+            parent_of[stat.parent] = stat.read_text().rsplit(")", 1)[1].split()[1]
         except (OSError, IndexError):
             continue
+    found, frontier = [], {str(os.getpid())}
+    while frontier:
+        level = [proc for proc, parent in parent_of.items() if parent in frontier]
+        found += level
+        frontier = {proc.name for proc in level}
     return found
 
 
 def _children_cpu() -> float:
-    """CPU seconds used so far by live children (utime + stime from /proc)."""
+    """CPU seconds used so far by descendants: live ones with the children they reaped, and those reaped here."""
     total = 0
     for proc in _children():
         try:
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             continue
-    return total / os.sysconf("SC_CLK_TCK")
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return total / os.sysconf("SC_CLK_TCK") + reaped.ru_utime + reaped.ru_stime
 
 
 def _children_rss_mb() -> float:
-    """Peak RSS (VmHWM) summed over live children, in MB."""
+    """Peak RSS (VmHWM) summed over live descendants, in MB."""
     total = 0
     for proc in _children():
         try:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from tasks import parallel
 
 
@@ -55,7 +57,8 @@ def test_a_batch_shared_among_workers_comes_back_as_one_process_would_make_it():
     assert shared.outcomes == alone.outcomes and alone.outcomes  # index/about pages are rejected, in order
 
 
-def test_workers_exit_when_their_parent_is_killed():
+@pytest.mark.parametrize("reaped", [True, False])  # an unreaped (zombie) parent still answers kill(pid, 0)
+def test_workers_and_fork_server_exit_when_their_parent_is_killed(reaped):
     import os
     import signal
     import subprocess
@@ -66,13 +69,16 @@ def test_workers_exit_when_their_parent_is_killed():
 
     script = ("from tasks import parallel; p = parallel.pool(2); parallel.warm_up(2); import os, time; "
               "[p.submit(os.getpid).result() for _ in range(4)]; "
-              "print(*p._processes, flush=True); time.sleep(60)")
+              "from multiprocessing import forkserver; "
+              "print(*p._processes, forkserver._forkserver._forkserver_pid, flush=True); time.sleep(60)")
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
     workers = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(workers) == 2
+    assert len(workers) == 3  # two workers and the fork server they come from
     parent.send_signal(signal.SIGKILL)
-    parent.wait()
+    if reaped:
+        parent.wait()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in workers):
         time.sleep(0.2)
     assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
+    parent.wait()
