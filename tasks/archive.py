@@ -24,7 +24,7 @@ def store(root: Path, body: bytes) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(gzip.compress(body, compresslevel=5))
+        tmp.write_bytes(gzip.compress(body, compresslevel=1))  # 2x faster than 5, ~6% larger
         os.replace(tmp, path)
     return sha
 

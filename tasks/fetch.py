@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import os
 import threading
 import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
+from urllib.request import getproxies
 
 import requests
 import urllib3
@@ -87,6 +89,10 @@ class Fetcher:
         self.scope = scope or Scope.from_urls([f"http://{host}/" for host in self.rate_per_host])
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"})
+        # requests re-reads the environment (proxies, CA bundle) on every request, ~0.2 ms of CPU each; read it once
+        self.session.trust_env = False
+        self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self._env_proxies = bool(getproxies())
         adapter = ScopedAdapter(self.scope)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -160,7 +166,7 @@ class Fetcher:
         seen = [url]
         for _ in range(MAX_REDIRECTS + 1):
             response = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                        timeout=self._timeouts(deadline))
+                                        timeout=self._timeouts(deadline), proxies=self._proxies(url))
             location = response.headers.get("Location")
             if not (response.is_redirect and location):
                 return response
@@ -173,6 +179,10 @@ class Fetcher:
                 raise Refused("redirect loop")
             seen.append(url)
         raise Refused(f"too many redirects (over {MAX_REDIRECTS})")
+
+    def _proxies(self, url: str) -> dict | None:
+        """The environment's proxies for this URL (HTTP_PROXY, NO_PROXY, ...), when any are set."""
+        return requests.utils.get_environ_proxies(url) if self._env_proxies else None
 
     def _timeouts(self, deadline: float) -> tuple[float, float]:
         remaining = deadline - time.monotonic()

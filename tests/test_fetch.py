@@ -265,3 +265,20 @@ def test_zero_interval_throttle_never_sleeps():
     for _ in range(100):
         throttle.wait()
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("env, url, expected", [
+    ({}, "http://a.test/x", None),
+    ({"HTTP_PROXY": "http://127.0.0.1:3128"}, "http://a.test/x", {"http": "http://127.0.0.1:3128"}),
+    ({"HTTP_PROXY": "http://127.0.0.1:3128", "NO_PROXY": "a.test"}, "http://a.test/x", {}),
+])
+def test_proxies_come_from_the_environment_read_when_the_fetcher_is_made(monkeypatch, env, url, expected):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
+                 "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    fetcher = Fetcher(SETTINGS, {"a.test": 0})
+    proxies = fetcher._proxies(url)
+    assert (proxies if proxies is None else {k: v for k, v in proxies.items() if k != "no"}) == expected
+    fetcher.close()
