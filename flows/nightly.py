@@ -9,10 +9,9 @@ from datetime import date, datetime, timezone
 from prefect import flow
 
 from flows.runners import in_flight
-from flows.steps import (advance_progress, archived_pages, begin_run, clean_pages, discover,
-                         drop_orphans, extract_reviews, fetch_pages, load_batch, parse_pages, process_batch, publish,
-                         read_archive, read_config, record_discovery, republish, skip_unchanged, start_progress,
-                         start_workers)
+from flows.steps import (advance_progress, archived_pages, begin_run, discover, drop_orphans, fetch_pages,
+                         load_batch, process_batch, publish, read_archive, read_config, record_discovery, republish,
+                         skip_unchanged, start_progress, start_workers)
 from schemas.config import DEFAULT_DB, Config
 from tasks import stage
 from tasks.batch import Batch, batched, dedupe_canonical
@@ -43,16 +42,11 @@ def reprocess(config_path: str, since: date | None = None, db: str = str(DEFAULT
     config = read_config(config_path)
     with writer_lock(db), held_open(db):
         run_id = begin_run(db, new_run_id("reprocess"), "reprocess")
+        start_workers(config)
         pages = archived_pages(db, since)
         progress = start_progress("reprocess", len(pages))
-        seen_canonical: dict[str, str] = {}
-        for rows in batched(pages, config.batch_size):
-            batch = read_archive(db, rows, config)
-            batch = parse_pages(batch)
-            batch = clean_pages(batch)
-            batch = extract_reviews(batch, config, seen_canonical)
-            load_batch(db, run_id, batch)
-            advance_progress(progress, batch)
+        archived = (read_archive(db, rows, config) for rows in batched(pages, config.batch_size))
+        process_and_load(db, run_id, archived, config, progress)
         if since is None:
             drop_orphans(db)
         return publish(db, config, run_id)
@@ -75,17 +69,22 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     record_discovery(db, run_id, frontier)
     frontier = skip_unchanged(db, run_id, frontier, config)
     progress = start_progress(kind, len(frontier.targets))
+    process_and_load(db, run_id, fetched_batches(db, frontier, fetcher, config), config, progress)
+    fetcher.close()
+    return publish(db, config, run_id)
+
+
+def process_and_load(db: str, run_id: str, batches, config: Config, progress) -> None:
+    """Each batch's CPU work handed to the workers, results loaded here in order, `workers + 1` batches in flight."""
     seen_canonical: dict[str, str] = {}
     pending: list[tuple[Batch, object]] = []
-    for batch in fetched_batches(db, frontier, fetcher, config):
+    for batch in batches:
         # a batch of only unchanged or failed pages has no CPU work: no task run for it
         pending.append((batch, process_batch.submit(stage.work_of(batch), config) if batch.fetched else None))
         if len(pending) > in_flight(config.runner):
             settle(db, run_id, *pending.pop(0), seen_canonical, progress)
     for batch, future in pending:
         settle(db, run_id, batch, future, seen_canonical, progress)
-    fetcher.close()
-    return publish(db, config, run_id)
 
 
 def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config):

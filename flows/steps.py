@@ -74,24 +74,6 @@ def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Ba
     return batch
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse_pages(batch: Batch) -> Batch:
-    """Metadata, credits, main text and rating candidates of each page."""
-    return steps.parse_batch(batch)
-
-
-@task(name="clean", cache_policy=NO_CACHE)
-def clean_pages(batch: Batch) -> Batch:
-    """Unicode repair and whitespace normalisation."""
-    return steps.clean_batch(batch)
-
-
-@task(name="chunk and extract", cache_policy=NO_CACHE)
-def extract_reviews(batch: Batch, config: Config, seen_canonical: dict[str, str]) -> Batch:
-    """Rating, verdict, sentence-aligned chunks and mentions; one review per canonical URL."""
-    return steps.dedupe_canonical(steps.extract_batch(batch, config), seen_canonical)
-
-
 @task(name="parse, clean and extract", cache_policy=NO_CACHE)
 def process_batch(work: Batch, config: Config) -> Batch:
     """The CPU-heavy steps of one batch: on a Dask worker with the Dask runner, else on the local process pool."""
