@@ -1,7 +1,9 @@
 -- Marts layer: the public tables users query. Rebuilt whole inside one transaction at publish, as temporary
 -- tables of the publishing connection: the snapshot (tasks/publish.py) is the one place they are written to disk.
--- Inputs written by the publish step: staging.film_map (title resolution), staging.mention_sentences,
--- staging.top_critics (from config), staging.consensus_text and staging.consensus_citations.
+-- Inputs written by the publish step: staging.film_map (title resolution, with an integer film_key),
+-- staging.mention_sentences, staging.top_critics (from config), staging.consensus_text and staging.consensus_citations.
+-- reviews is a view of the internal review_facts table, which also carries integer keys and verdict flags for the
+-- aggregates (critic_map, film_meters and review_facts are internal: the snapshot copies only the public tables).
 -- consensus_history is the one mart kept across publishes (it feeds the certified-fresh hysteresis).
 -- Thresholds come from DuckDB variables set by the publish step (getvariable).
 
@@ -21,28 +23,59 @@ WITH surfaces AS (
 SELECT title, year, film_id FROM surfaces ORDER BY film_id, title, year;
 COMMENT ON TABLE film_aliases IS 'Grain: one row per surface title and year seen on a page.';
 
--- model: reviews
-CREATE OR REPLACE TEMP TABLE reviews AS
+-- model: critic_map
+CREATE OR REPLACE TEMP TABLE critic_map AS
+-- Internal: one row per critic (as written) and outlet, with the critic_stats grouping name, an integer key for
+-- that name and outlet (grouping a million reviews on integers instead of strings), and the top-critic flag.
+WITH pairs AS (
+    SELECT DISTINCT critic, outlet FROM staging.reviews
+),
+named AS (
+    SELECT critic, outlet,
+           coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_name,
+           coalesce(lower(trim(critic)) IN (SELECT critic_key FROM staging.top_critics), false) AS is_top_critic
+    FROM pairs
+)
+SELECT critic, outlet, critic_name, is_top_critic,
+       CAST(dense_rank() OVER (ORDER BY critic_name, outlet) AS INTEGER) AS critic_outlet_key
+FROM named;
+
+-- model: review_facts
+CREATE OR REPLACE TEMP TABLE review_facts AS
+-- Internal: the reviews mart materialised once, plus integer keys and verdict flags computed once for the
+-- aggregates below (string comparisons and string group keys cost more than the aggregates themselves).
 WITH staged AS (
     SELECT * FROM staging.reviews
 ),
 with_film AS (
-    SELECT staged.*, film_map.film_id
+    SELECT staged.*, film_map.film_id, film_map.film_key
     FROM staged
     JOIN staging.film_map AS film_map
       ON film_map.film_title = staged.film_title
      AND film_map.film_year IS NOT DISTINCT FROM staged.film_year
 ),
-with_top AS (
-    SELECT with_film.*,
-           coalesce(lower(trim(critic)) IN (SELECT critic_key FROM staging.top_critics), false) AS is_top_critic
+with_critic AS (
+    SELECT with_film.*, critic_map.is_top_critic, critic_map.critic_outlet_key
     FROM with_film
+    JOIN critic_map
+      ON critic_map.critic IS NOT DISTINCT FROM with_film.critic
+     AND critic_map.outlet = with_film.outlet
 )
 SELECT review_id, url, film_id, critic, outlet, published_at, is_top_critic,
        rating_raw, score, verdict, verdict_source, text,
+       rating_rule, rating_scale, rating_reason, verdict_confidence, word_count,
+       film_key, critic_outlet_key,
+       verdict = 'fresh' AS is_fresh,
+       verdict_source = 'model' AS is_model_verdict
+FROM with_critic;
+
+-- model: reviews
+CREATE OR REPLACE TEMP VIEW reviews AS
+SELECT review_id, url, film_id, critic, outlet, published_at, is_top_critic,
+       rating_raw, score, verdict, verdict_source, text,
        rating_rule, rating_scale, rating_reason, verdict_confidence, word_count
-FROM with_top;
-COMMENT ON TABLE reviews IS 'Grain: one row per review page (review_id; url unique).';
+FROM review_facts;
+COMMENT ON VIEW reviews IS 'Grain: one row per review page (review_id; url unique).';
 
 -- model: chunks
 CREATE OR REPLACE TEMP TABLE chunks AS
@@ -166,22 +199,24 @@ COMMENT ON TABLE consensus_history IS 'Grain: one row per film and publish night
 -- model: film_meters
 CREATE OR REPLACE TEMP TABLE film_meters AS
 WITH counts AS (
-    SELECT film_id,
+    SELECT film_key,
            count(*) AS review_count,
-           count(*) FILTER (WHERE verdict = 'fresh') AS fresh_count,
+           CAST(count_if(is_fresh) AS BIGINT) AS fresh_count,
            count(score) AS scored_count,
            avg(CAST(score AS DECIMAL(18, 3))) AS avg_score,
            stddev_pop(score) AS score_stddev,
-           count(*) FILTER (WHERE is_top_critic) AS top_critic_count,
-           count(*) FILTER (WHERE is_top_critic AND verdict = 'fresh') AS top_critic_fresh_count,
+           CAST(count_if(is_top_critic) AS BIGINT) AS top_critic_count,
+           CAST(count_if(is_top_critic AND is_fresh) AS BIGINT) AS top_critic_fresh_count,
            avg(CAST(score AS DECIMAL(18, 3))) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
-           count(score) FILTER (WHERE is_top_critic) AS top_critic_scored_count,
-           count(*) FILTER (WHERE verdict_source = 'model') AS model_verdict_count
-    FROM reviews
-    GROUP BY film_id
+           CAST(count_if(is_model_verdict) AS BIGINT) AS model_verdict_count
+    FROM review_facts
+    GROUP BY film_key
+),
+film_keys AS (
+    SELECT DISTINCT film_key, film_id FROM staging.film_map
 ),
 meters AS (
-    SELECT counts.*,
+    SELECT film_keys.film_id, counts.*,
            -- Rounded half up in integers (RT shows 62.5 as 63; round() on doubles can miss the half).
            CAST((200 * fresh_count + review_count) // (2 * review_count) AS INTEGER) AS tomatometer,
            CASE WHEN top_critic_count > 0 THEN
@@ -190,6 +225,7 @@ meters AS (
            fresh_count / review_count AS p,
            1.959963984540054 AS z
     FROM counts
+    JOIN film_keys USING (film_key)
 ),
 intervals AS (
     SELECT meters.*,
@@ -235,7 +271,7 @@ labelled AS (
            least(fresh_count, review_count - fresh_count) / review_count AS minority_share
     FROM statuses
 )
-SELECT film_id, review_count, fresh_count, tomatometer,
+SELECT film_id, film_key, review_count, fresh_count, tomatometer,
        round(100 * greatest(wilson_center - wilson_half, 0), 1) AS tomatometer_low,
        round(100 * least(wilson_center + wilson_half, 1), 1) AS tomatometer_high,
        status, previous_status, scored_count,
@@ -287,19 +323,21 @@ CREATE OR REPLACE TEMP TABLE critic_stats AS
 WITH critic_films AS (
     -- One row per critic, outlet and film: a critic's own reviews of a film never count among the "others".
     -- Decimal scores make every sum exact, so results do not depend on the order rows were loaded in.
-    SELECT coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_key, outlet, film_id,
+    -- Grouped on the integer keys of (critic name, outlet) and film; the names are joined back at the end.
+    SELECT critic_outlet_key, film_key,
            count(*) AS review_count,
-           count(*) FILTER (WHERE verdict = 'fresh') AS fresh_count,
+           count(*) FILTER (WHERE is_fresh) AS fresh_count,
            count(score) AS scored_count,
            sum(CAST(score AS DECIMAL(18, 3))) AS score_sum,
            bool_or(is_top_critic) AS is_top_critic
-    FROM reviews
-    GROUP BY ALL
+    FROM review_facts
+    GROUP BY critic_outlet_key, film_key
 ),
 film_totals AS (
-    SELECT film_id, sum(score_sum) AS film_score_sum, sum(scored_count) AS film_scored_count
-    FROM critic_films
-    GROUP BY film_id
+    -- From the reviews rather than critic_films: critic_films is then read once and never materialised.
+    SELECT film_key, sum(CAST(score AS DECIMAL(18, 3))) AS film_score_sum, count(score) AS film_scored_count
+    FROM review_facts
+    GROUP BY film_key
 ),
 judged AS (
     SELECT critic_films.*,
@@ -310,25 +348,35 @@ judged AS (
                                                      AS DECIMAL(18, 6)) END AS gap_sum,
            CASE WHEN film_scored_count > critic_films.scored_count THEN critic_films.scored_count ELSE 0 END AS gap_count,
            -- Agreement: verdicts on the same side as the film's status (films with a status only).
-           CASE WHEN film_consensus.status IS NULL THEN 0
-                WHEN film_consensus.status <> 'rotten' THEN critic_films.fresh_count
+           CASE WHEN film_meters.status IS NULL THEN 0
+                WHEN film_meters.status <> 'rotten' THEN critic_films.fresh_count
                 ELSE critic_films.review_count - critic_films.fresh_count END AS agreeing_count,
-           CASE WHEN film_consensus.status IS NULL THEN 0 ELSE critic_films.review_count END AS judged_count
+           CASE WHEN film_meters.status IS NULL THEN 0 ELSE critic_films.review_count END AS judged_count
     FROM critic_films
-    JOIN film_totals USING (film_id)
-    JOIN film_consensus ON film_consensus.film_id = critic_films.film_id
+    JOIN film_totals USING (film_key)
+    JOIN film_meters ON film_meters.film_key = critic_films.film_key
+),
+per_critic AS (
+    SELECT critic_outlet_key,
+           CAST(sum(review_count) AS BIGINT) AS review_count,
+           CAST(sum(scored_count) AS BIGINT) AS scored_count,
+           round(sum(score_sum) / nullif(sum(scored_count), 0), 1) AS avg_score,
+           round(sum(fresh_count) / sum(review_count), 3) AS fresh_share,
+           round(sum(gap_sum) / nullif(sum(gap_count), 0), 1) AS leniency,
+           CAST(sum(gap_count) AS BIGINT) AS leniency_review_count,
+           round(sum(agreeing_count) / nullif(sum(judged_count), 0), 3) AS consensus_agreement,
+           CAST(sum(judged_count) AS BIGINT) AS agreement_review_count,
+           bool_or(is_top_critic) AS is_top_critic
+    FROM judged
+    GROUP BY critic_outlet_key
+),
+critic_names AS (
+    SELECT DISTINCT critic_outlet_key, critic_name, outlet FROM critic_map
 )
-SELECT critic_key AS critic, outlet,
-       CAST(sum(review_count) AS BIGINT) AS review_count,
-       CAST(sum(scored_count) AS BIGINT) AS scored_count,
-       round(sum(score_sum) / nullif(sum(scored_count), 0), 1) AS avg_score,
-       round(sum(fresh_count) / sum(review_count), 3) AS fresh_share,
-       round(sum(gap_sum) / nullif(sum(gap_count), 0), 1) AS leniency,
-       CAST(sum(gap_count) AS BIGINT) AS leniency_review_count,
-       round(sum(agreeing_count) / nullif(sum(judged_count), 0), 3) AS consensus_agreement,
-       CAST(sum(judged_count) AS BIGINT) AS agreement_review_count,
-       bool_or(is_top_critic) AS is_top_critic
-FROM judged
-GROUP BY critic_key, outlet
+SELECT critic_names.critic_name AS critic, critic_names.outlet,
+       review_count, scored_count, avg_score, fresh_share, leniency, leniency_review_count,
+       consensus_agreement, agreement_review_count, is_top_critic
+FROM per_critic
+JOIN critic_names USING (critic_outlet_key)
 ORDER BY review_count DESC, critic, outlet;
 COMMENT ON TABLE critic_stats IS 'Grain: one row per critic and outlet (critic, outlet); unsigned reviews as critic ''(unsigned)''.';

@@ -53,6 +53,8 @@ class Consensus:
 def build_consensus(title: str, tomatometer: int, review_count: int, aspects: list[AspectStat]) -> Consensus:
     """One to three sentences (overall lean, praise, faults) and the citations of every aspect claim."""
     lead = f"{_lean(tomatometer)} {title} ({review_count} review{'s' if review_count != 1 else ''})."
+    if not aspects:
+        return Consensus(lead)  # no aspect discussed: the lead alone, without searching for claims
     praised = _claims(aspects, "positive")
     faulted = _claims(aspects, "negative")
     sentences = [lead]

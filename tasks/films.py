@@ -21,8 +21,10 @@ _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", 
           "xix": "19", "xx": "20"}
 _LATE_ROMAN = {"v": "5", "x": "10", "i": "1"}  # single letters count as numerals only after a word: "Rocky V"
 _APOSTROPHES = re.compile(r"['’`´]")
-_NON_WORD = re.compile(r"[^\w]+|_")
+_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits; underscores split words
 _WORD_ALIASES = {"vol": "volume", "pt": "part", "&": "and", "+": "and", "episode": "episode"}
+_FIRST_WORD = {**_WORD_ALIASES, **_ROMAN}  # one lookup per word: alias or numeral ("V for Vendetta" keeps its V)
+_LATER_WORD = {**_FIRST_WORD, **_LATE_ROMAN}
 
 
 def parse_headline(headline: str | None) -> tuple[str | None, int | None]:
@@ -69,22 +71,19 @@ def normalise_title(title: str) -> str:
     """Matching key: no case, accents, punctuation or leading article; '&' = 'and'; roman numerals as digits."""
     text = (title if title.isascii() else _strip_accents(title)).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ").replace("+", " and ")
-    words = [_numeral(_WORD_ALIASES.get(w, w), i) for i, w in enumerate(w for w in _NON_WORD.split(text) if w)]
-    if len(words) > 1 and words[0] in ("the", "a", "an"):
-        words = words[1:]
-    return " ".join(words)
+    words = _WORD.findall(text)
+    if not words:
+        return ""
+    first = _FIRST_WORD.get(words[0], words[0])
+    rest = [_LATER_WORD.get(w, w) for w in words[1:]]
+    if rest and first in ("the", "a", "an"):
+        return " ".join(rest)
+    return " ".join([first, *rest])
 
 
 def _strip_accents(text: str) -> str:
     """Base letters without their combining marks ("Amélie" -> "Amelie")."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
-def _numeral(word: str, index: int) -> str:
-    """Roman numeral word as digits; single letters only after the first word."""
-    if word in _ROMAN:
-        return _ROMAN[word]
-    return _LATE_ROMAN.get(word, word) if index > 0 else word
 
 
 def film_id(title: str, year: int | None) -> str:
@@ -112,12 +111,17 @@ def resolve_films(seen: Iterable[tuple[str, int | None]] | Mapping[tuple[str, in
     for surface, key in keys.items():
         surfaces_of.setdefault(key, []).append(surface)
     resolved = {}
-    for root, members in groups.items():
-        surfaces = [s for key in members for s in surfaces_of.get(key, [])]
+    for members in groups.values():
+        if len(members) == 1:  # most films: one key, so no merging to do
+            key = next(iter(members))
+            surfaces, year = surfaces_of.get(key, []), key[1]
+        else:
+            surfaces = [s for key in members for s in surfaces_of.get(key, [])]
+            year = next((y for _, y in members if y is not None), None)  # a group holds at most one year
         title = _canonical(surfaces, counts, pins)
-        year = next((y for _, y in members if y is not None), None)  # a group holds at most one year
+        film = (film_id(title, year), title, year)
         for surface in surfaces:
-            resolved[surface] = (film_id(title, year), title, year)
+            resolved[surface] = film
     return resolved
 
 

@@ -21,7 +21,7 @@ PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film
                  "film_people", "consensus_history", "critic_stats", "consensus_citations")
 MIN_SCORED_FOR_LABEL = 4  # no Metacritic-style label under this many scored reviews
 NIGHT_STARTS_AT_HOUR = 12  # a publish night runs from local noon to the next local noon
-_BEFORE_TEXT = ("films", "film_aliases", "reviews", "chunks", "mentions")
+_BEFORE_TEXT = ("films", "film_aliases", "critic_map", "review_facts", "reviews", "chunks", "mentions")
 _BEFORE_CONSENSUS = ("aspect_reviews", "film_aspect_stats", "film_aspects", "film_people",
                      "consensus_history_table", "film_meters")
 _AFTER_CONSENSUS = ("film_consensus", "consensus_citations", "consensus_history", "critic_stats")
@@ -111,12 +111,14 @@ def _write_film_map(con, config: Config) -> None:
     # page counts, so a film's canonical title is the one most of its pages use
     seen = con.execute("SELECT film_title, film_year, count(*) FROM staging.reviews GROUP BY ALL").fetchall()
     resolved = resolve_films({(t, y): n for t, y, n in seen}, config.film_aliases)
-    rows = [{"film_title": t, "film_year": y, "film_id": fid, "title": title, "year": year}
-            for (t, y), (fid, title, year) in resolved.items()]
-    frame = pl.DataFrame(rows, schema={"film_title": pl.String, "film_year": pl.Int32, "film_id": pl.String,
-                                       "title": pl.String, "year": pl.Int32})
+    columns = list(zip(*((t, y, *film) for (t, y), film in resolved.items()))) or [[]] * 5
+    frame = pl.DataFrame(dict(zip(("film_title", "film_year", "film_id", "title", "year"), columns)),
+                         schema={"film_title": pl.String, "film_year": pl.Int32, "film_id": pl.String,
+                                 "title": pl.String, "year": pl.Int32})
     con.register("film_map_frame", frame.to_arrow())
-    con.execute("CREATE OR REPLACE TABLE staging.film_map AS SELECT * FROM film_map_frame")
+    # film_key: a dense integer per film in film_id order, so the marts group a million reviews on integers
+    con.execute("""CREATE OR REPLACE TABLE staging.film_map AS
+                   SELECT *, CAST(dense_rank() OVER (ORDER BY film_id) AS INTEGER) AS film_key FROM film_map_frame""")
 
 
 def _write_top_critics(con, config: Config) -> None:
@@ -159,15 +161,17 @@ def _write_consensus(con) -> None:
     meters = query_frame(con, """SELECT films.film_id, films.title, film_meters.review_count, film_meters.tomatometer
                                  FROM films JOIN film_meters USING (film_id) ORDER BY film_id""")
     texts, citations = [], []
-    for m in meters.to_dicts():
-        result = build_consensus(m["title"], m["tomatometer"], m["review_count"], aspects.get(m["film_id"], []))
-        texts.append({"film_id": m["film_id"], "consensus": result.text})
-        claims = list(dict.fromkeys(claim for claim, _ in result.citations))
-        citations += [{"film_id": m["film_id"], "claim": claim, "claim_index": claims.index(claim),
-                       "citation_index": i, "review_id": e.review_id, "char_start": e.char_start,
-                       "char_end": e.char_end, "sentence": e.sentence}
-                      for i, (claim, e) in enumerate(result.citations)]
-    _register_table(con, "consensus_text", pl.DataFrame(texts, schema={"film_id": pl.String, "consensus": pl.String}))
+    for film_id, title, review_count, tomatometer in meters.iter_rows():  # tuples: one per film, 20,000 at scale
+        result = build_consensus(title, tomatometer, review_count, aspects.get(film_id, []))
+        texts.append(result.text)
+        if result.citations:
+            claims = list(dict.fromkeys(claim for claim, _ in result.citations))
+            citations += [{"film_id": film_id, "claim": claim, "claim_index": claims.index(claim),
+                           "citation_index": i, "review_id": e.review_id, "char_start": e.char_start,
+                           "char_end": e.char_end, "sentence": e.sentence}
+                          for i, (claim, e) in enumerate(result.citations)]
+    _register_table(con, "consensus_text", pl.DataFrame({"film_id": meters["film_id"], "consensus": texts},
+                                                        schema={"film_id": pl.String, "consensus": pl.String}))
     _register_table(con, "consensus_citations", pl.DataFrame(citations, schema=_CITATION_SCHEMA))
 
 
@@ -208,9 +212,14 @@ def _copy_outcomes(con, run_id: str | None) -> None:
 
 
 def _table_comment(con, table: str) -> str | None:
-    row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name IN ('temp', current_database()) "
-                      "AND schema_name = 'main' AND table_name = ? ORDER BY database_name = 'temp' DESC",
-                      [table]).fetchone()
+    # a table or a view (reviews is a view of the internal review_facts table)
+    row = con.execute("""WITH objects AS (
+                             SELECT database_name, schema_name, table_name AS name, comment FROM duckdb_tables()
+                             UNION ALL
+                             SELECT database_name, schema_name, view_name, comment FROM duckdb_views())
+                         SELECT comment FROM objects
+                         WHERE database_name IN ('temp', current_database()) AND schema_name = 'main' AND name = ?
+                         ORDER BY database_name = 'temp' DESC""", [table]).fetchone()
     return row[0] if row else None
 
 

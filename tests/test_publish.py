@@ -186,6 +186,22 @@ def test_critic_agreement_counts_verdicts_on_the_side_of_the_film_status(work):
     assert agreement == (0.5, 2, pytest.approx(0.667, abs=0.001))
 
 
+def test_critic_stats_group_trimmed_names_per_outlet_and_unsigned_reviews_together(work):
+    spec = [(" Ann ", "O1", "fresh", "F"), ("Ann", "O1", "rotten", "F"), ("Ann", "O2", "fresh", "F"),
+            (None, "O1", "fresh", "F"), ("", "O1", "rotten", "F"), ("  ", "O1", "fresh", "F"), ("Ann ", "O1", "fresh", "G")]
+    rows = []
+    for i, (critic, outlet, verdict, film) in enumerate(spec):
+        rows.append(review_row(i, film, verdict, score=50.0 + i, outlet=outlet))
+        rows[-1]["critic"] = critic  # review_row fills in a name for None and ""
+    publish(work, rows, make_config(top=["ANN"]))
+    stats = {(r[0], r[1]): r[2:] for r in work.execute(
+        "SELECT critic, outlet, review_count, fresh_share, avg_score, is_top_critic FROM critic_stats").fetchall()}
+    assert stats == {("Ann", "O1"): (3, 0.667, 52.3, True), ("Ann", "O2"): (1, 1.0, 52.0, True),
+                     ("(unsigned)", "O1"): (3, 0.667, 54.0, False)}
+    reviews = work.execute("SELECT count(*), count(*) FILTER (WHERE is_top_critic) FROM reviews").fetchone()
+    assert reviews == (7, 4)
+
+
 def _aspect(review: dict, word: str, aspect: str, sentiment: float) -> dict:
     start = review["text"].index(word)
     return {"review_id": review["review_id"], "chunk_index": 0, "name": aspect, "kind": "aspect", "role": None,
