@@ -377,7 +377,7 @@ def publish_at_scale(work: Path, reviews: int = 1_000_000, films: int = 20_000, 
             model_s[name] = time.perf_counter() - start
         names = [n for n in ("film_meters", "film_consensus") if n in models] or ["film_consensus"]
         inputs = {  # what the two SQL models read, as a Polars publish step would read it from DuckDB
-            "reviews": "SELECT film_key, is_fresh, score, is_top_critic, is_model_verdict FROM review_facts",
+            "reviews": "SELECT film_key, is_fresh, score, score_exact, is_top_critic, is_model_verdict FROM review_facts",
             "films": "SELECT DISTINCT film_key, film_id, title, year FROM staging.film_map",
             "history": "SELECT film_id, publish_night, status FROM consensus_history",
             "texts": "SELECT film_id, consensus FROM staging.consensus_text"}
@@ -439,7 +439,7 @@ def synthetic_reviews(reviews: int, films: int):
 def polars_consensus(reviews, films, config, history, texts, published_at, publish_night):
     """film_meters + film_consensus in Polars: the same inputs, columns and values as the SQL models.
 
-    reviews: film_key, is_fresh, score, is_top_critic, is_model_verdict (review_facts); films: film_key, film_id,
+    reviews: film_key, is_fresh, score, score_exact, is_top_critic, is_model_verdict (review_facts); films: film_key, film_id,
     title, year; history: consensus_history (film_id, publish_night, status); texts: film_id, consensus.
     """
     import polars as pl
@@ -463,8 +463,8 @@ def polars_consensus(reviews, films, config, history, texts, published_at, publi
         # divided by a column: Polars divides by a scalar as x * (1/m), which is not always the nearest double
         return (pl.when(p < 0).then(-n).otherwise(n) / (n * 0.0 + m)).alias(name)
 
-    # As the SQL's avg(CAST(score AS DECIMAL(18, 3))): exact sums of thousandths, divided once as DuckDB does.
-    milli = (col("score") * 1000).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    # As the SQL's avg(score_exact) (DECIMAL(18, 3)): exact sums of thousandths, divided once as DuckDB does.
+    milli = (col("score_exact") * 1000).cast(pl.Int64)
     counts = (reviews.lazy()
               .with_columns(milli=milli, top_milli=pl.when(top).then(milli), top_fresh=top & fresh)
               .group_by("film_key").agg(

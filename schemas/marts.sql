@@ -65,6 +65,8 @@ SELECT review_id, url, film_id, critic, outlet, published_at, is_top_critic,
        rating_raw, score, verdict, verdict_source, text,
        rating_rule, rating_scale, rating_reason, verdict_confidence, word_count,
        film_key, critic_outlet_key,
+       -- exact thousandths: sums of them do not depend on the order rows were loaded in
+       CAST(score AS DECIMAL(18, 3)) AS score_exact,
        verdict = 'fresh' AS is_fresh,
        verdict_source = 'model' AS is_model_verdict
 FROM with_critic;
@@ -203,11 +205,11 @@ WITH counts AS (
            count(*) AS review_count,
            CAST(count_if(is_fresh) AS BIGINT) AS fresh_count,
            count(score) AS scored_count,
-           avg(CAST(score AS DECIMAL(18, 3))) AS avg_score,
+           avg(score_exact) AS avg_score,
            stddev_pop(score) AS score_stddev,
            CAST(count_if(is_top_critic) AS BIGINT) AS top_critic_count,
            CAST(count_if(is_top_critic AND is_fresh) AS BIGINT) AS top_critic_fresh_count,
-           avg(CAST(score AS DECIMAL(18, 3))) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
+           avg(score_exact) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
            CAST(count_if(is_model_verdict) AS BIGINT) AS model_verdict_count
     FROM review_facts
     GROUP BY film_key
@@ -328,14 +330,14 @@ WITH critic_films AS (
            count(*) AS review_count,
            count(*) FILTER (WHERE is_fresh) AS fresh_count,
            count(score) AS scored_count,
-           sum(CAST(score AS DECIMAL(18, 3))) AS score_sum,
+           sum(score_exact) AS score_sum,
            bool_or(is_top_critic) AS is_top_critic
     FROM review_facts
     GROUP BY critic_outlet_key, film_key
 ),
 film_totals AS (
     -- From the reviews rather than critic_films: critic_films is then read once and never materialised.
-    SELECT film_key, sum(CAST(score AS DECIMAL(18, 3))) AS film_score_sum, count(score) AS film_scored_count
+    SELECT film_key, sum(score_exact) AS film_score_sum, count(score) AS film_scored_count
     FROM review_facts
     GROUP BY film_key
 ),
