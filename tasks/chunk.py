@@ -12,13 +12,14 @@ _ABBREVIATIONS = {
 }
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*\n")
+_LAST_WORD = re.compile(r"(\w+)$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) spans of the sentences in text, whitespace trimmed."""
     spans, start = [], 0
     for match in _END.finditer(text):
-        if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -26,11 +27,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [s for s in (_trim(text, a, b) for a, b in spans) if s]
 
 
-def chunk_text(text: str, max_chars: int = 600) -> list[Chunk]:
-    """Group whole sentences into chunks of at most max_chars (a longer sentence is its own chunk)."""
+def chunk_text(text: str, max_chars: int = 600, sentences: list[tuple[int, int]] | None = None) -> list[Chunk]:
+    """Group whole sentences into chunks of at most max_chars (a longer sentence is its own chunk).
+
+    sentences: split_sentences(text), when the caller has it already.
+    """
     chunks: list[Chunk] = []
     start = end = None
-    for s, e in split_sentences(text):
+    for s, e in split_sentences(text) if sentences is None else sentences:
         if start is not None and e - start > max_chars:
             chunks.append(Chunk(len(chunks), text[start:end], start, end))
             start = None
@@ -51,7 +55,7 @@ def chunk_index_at(chunks: list[Chunk], offset: int) -> int:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"(\w+)$", text[max(0, dot - 12):dot])
+    word = _LAST_WORD.search(text, max(0, dot - 12), dot)  # endpos: '$' sees the same end as a slice would
     if not word:
         return False
     token = word.group(1)
@@ -60,8 +64,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    # str.strip drops exactly the characters str.isspace accepts, without a Python loop per character.
+    piece = text[start:end]
+    body = piece.lstrip()
+    start += len(piece) - len(body)
+    end = start + len(body.rstrip())
     return (start, end) if end > start else None

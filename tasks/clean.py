@@ -10,6 +10,15 @@ from schemas.records import Credit, ParsedPage
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_HEADER_CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
+# Runs of [ \t\u00a0\u200b] become one space. A lone plain space is left out of the pattern: replacing it
+# with itself is a no-op that cost a match per word.
+_SPACES = re.compile(r"[ \t\u00a0\u200b]{2,}|[\t\u00a0\u200b]")
+# Keep curly quotes as the critic typed them; only undo encoding damage. Built once, not per call.
+_FTFY_CONFIG = ftfy.TextFixerConfig(explain=False, normalization="NFC", uncurl_quotes=False)
+_FTFY_NO_UNESCAPE = _FTFY_CONFIG._replace(unescape_html=False)
+# ftfy leaves a line unchanged unless it holds one of these: non-ASCII, control characters or '&' (entities).
+_FTFY_TOUCHES = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -27,14 +36,35 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def repair_text(text: str) -> str:
     """Fix mojibake and normalise whitespace while keeping paragraph breaks."""
-    # Keep curly quotes as the critic typed them; only undo encoding damage.
-    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
-    lines = [re.sub(r"[ \t\u00a0\u200b]+", " ", line).strip() for line in text.splitlines()]
+    text = _fix_text(text)
+    # The space run pattern holds no line break, so one pass over the whole text equals one per line.
+    lines = [line.strip() for line in _SPACES.sub(" ", text).splitlines()]
     return "\n".join(line for line in lines if line)
 
 
+def _fix_text(text: str) -> str:
+    """ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False), skipping lines ftfy would not change."""
+    if not _FTFY_TOUCHES.search(text):
+        return text
+    if len(text) > _FTFY_CONFIG.max_decode_length:
+        return ftfy.fix_text(text, _FTFY_CONFIG)
+    # Same segments as ftfy.fix_text: one per line, and no entity unescaping after a line holding '<'.
+    config, out = _FTFY_CONFIG, []
+    for segment in _segments(text):
+        if config.unescape_html == "auto" and "<" in segment:
+            config = _FTFY_NO_UNESCAPE
+        out.append(ftfy.fix_and_explain(segment, config).text if _FTFY_TOUCHES.search(segment) else segment)
+    return "".join(out)
+
+
+def _segments(text: str) -> list[str]:
+    """text cut after every newline (and nowhere else), as ftfy.fix_text cuts it."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
 def _header_charset(content_type: str | None) -> str | None:
-    match = re.search(r"charset=([\w.:-]+)", content_type or "", re.I)
+    match = _HEADER_CHARSET.search(content_type or "")
     return match.group(1) if match else None
 
 

@@ -1,6 +1,8 @@
 """Extraction: rating, verdict, chunks and mentions of one parsed, cleaned review page."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from schemas.records import ExtractedReview, Mention, ParsedPage
 from tasks.aspects import find_aspects
 from tasks.chunk import chunk_index_at, chunk_text, split_sentences
@@ -20,8 +22,9 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
     confidence = None
     if verdict is None:
         verdict, confidence = model.verdict(text)
-    chunks = chunk_text(text, chunk_max_chars)
-    mentions = find_all_mentions(text, page, known_films, model)
+    sentences = split_sentences(text)  # once: chunking and mention sentiment both need them
+    chunks = chunk_text(text, chunk_max_chars, sentences)
+    mentions = find_all_mentions(text, page, known_films, model, sentences)
     return ExtractedReview(
         page=page, text=text, rating=rating, score=rating.score if rating else None,
         verdict=verdict, verdict_source="rating" if confidence is None else "model",
@@ -30,10 +33,12 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
     )
 
 
-def find_all_mentions(text: str, page: ParsedPage, known_films: list[str], model: TextModel) -> list[Mention]:
+def find_all_mentions(text: str, page: ParsedPage, known_films: list[str], model: TextModel,
+                      sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """People, characters, films and aspects, one mention per start offset (named entities win)."""
-    sentences = split_sentences(text)
-    sentiment = model.sentence_sentiment
+    sentences = split_sentences(text) if sentences is None else sentences
+    # Memo for this review only: each clause is scored once per mention in it, negated words again and again.
+    sentiment = lru_cache(maxsize=None)(model.sentence_sentiment)
     named = find_mentions(text, sentences, page.credits, page.film_title, list(known_films), sentiment)
     aspects = find_aspects(text, sentences, sentiment)
     taken = [(m.char_start, m.char_end) for m in named]

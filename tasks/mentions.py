@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from schemas.records import Credit, Mention
@@ -316,7 +317,18 @@ def _variant_regex(surface: str) -> str:
         if token.lower() in _PARTICLES:
             escaped = f"[{token[0].upper()}{token[0].lower()}]{re.escape(token[1:])}"
         parts.append(escaped)
-    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w|['’]\w\w)"  # "Capra-corn", "Gondry-Rogen" count
+    body, tail = r"\s+".join(parts), r"(?!\w|['’]\w\w)"  # "Capra-corn", "Gondry-Rogen" count
+    if body[0].isalpha():
+        # Same test as a leading (?<!\w), made after the literal first letter: the engine then jumps from one
+        # such letter to the next instead of trying a match at every position of the text (~10x faster).
+        return body[0] + r"(?<!\w.)" + body[1:] + tail
+    return r"(?<!\w)" + body + tail
+
+
+@lru_cache(maxsize=1024)
+def _variant_pattern(surface: str) -> re.Pattern:
+    """Compiled _variant_regex; the same cast is credited on every review of a film."""
+    return re.compile(_variant_regex(surface))
 
 
 def _match_variants(text: str, sentences, variants: list[_Variant]) -> list[tuple[int, int, _Entity, int]]:
@@ -326,7 +338,7 @@ def _match_variants(text: str, sentences, variants: list[_Variant]) -> list[tupl
         by_surface.setdefault(v.surface, []).append(v)
     spans = []
     for surface, group in by_surface.items():
-        for match in re.finditer(_variant_regex(surface), text):
+        for match in _variant_pattern(surface).finditer(text):
             chosen = _choose(text, match.start(), match.end(), group)
             if chosen and _short_form_fits(text, sentences, match.start(), match.end(), chosen):
                 spans.append((match.start(), match.end(), chosen.entity, chosen.rank))
@@ -354,11 +366,11 @@ def _short_form_fits(text: str, sentences, start: int, end: int, variant: _Varia
     if variant.rank == 0:
         return True
     before, after = text[max(0, start - 30):start], text[end:end + 30]
-    prev = re.search(rf"([{_UP}][{_LOW}]+)(?:\s+|-)$", before)
+    prev = _PREV_WORD.search(before)
     if variant.rank == 1 and prev and prev.group(1) in _FIRST_NAMES and \
             prev.group(1)[0] not in {w[0] for w in variant.entity.name.split()}:
         return False  # "Luke Evans" is not Chris Evans; "Tom Ropelewski" may be Thomas
-    nxt = re.match(rf"\s+([{_UP}][{_LOW}]+)", after)
+    nxt = _NEXT_WORD.match(after)
     if variant.rank == 2 and nxt and nxt.group(1) not in _STOP and nxt.group(1) not in variant.entity.name:
         return False
     span = sentence_at(sentences, start)
@@ -383,6 +395,14 @@ _TITLE_AFTER = re.compile(r"^(?:['’]?\s*:|['\"”’*_]|\s+(?:is|was|isn't|was
                           r"another)\b[^.,;:!?]{0,40}?\b(?:film|movie|picture|comedy|drama|thriller|sequel|"
                           r"documentary|adventure|romp|entertainment|fantasy|musical|cartoon|flick|mess|"
                           r"disaster|western|biopic|remake)s?\b)")
+_PREV_WORD = re.compile(rf"([{_UP}][{_LOW}]+)(?:\s+|-)$")
+_NEXT_WORD = re.compile(rf"\s+([{_UP}][{_LOW}]+)")
+_TOKEN = re.compile(r"\S+")
+_POSSESSIVE = re.compile(r"['’]s?\b")
+_CAPITALISED_BEFORE = re.compile(rf"[{_UP}][{_LOW}]*\s+$")
+_SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?:]\s+)\S+\s+$")
+_INITIAL = re.compile(rf"[{_UP}]\.")
+_COMMON_NOT_NAMES = _COMMON - _WORD_NAMES
 _CANDIDATE = re.compile(rf"(?<![\w'’.-]){_NAME_TOKEN}(?:\s+(?:(?:{'|'.join(sorted(p for p in _PARTICLES if len(p) > 1 and p != 'st.'))})\s+)?"
                         rf"{_NAME_TOKEN}){{1,3}}(?![\w-])")
 
@@ -404,7 +424,7 @@ def _uncredited_names(text: str, sentences, taken: list[tuple[int, int, _Entity]
 def _name_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a capitalised run at stop words into runs of 2-3 name tokens."""
     runs, current = [], []
-    for token in re.finditer(r"\S+", text[start:end]):
+    for token in _TOKEN.finditer(text[start:end]):
         word = token.group(0)
         a, b = start + token.start(), start + token.end()
         if word.rstrip(".") in _STOP or word in _STOP:
@@ -426,17 +446,17 @@ def _looks_like_person(text: str, start: int, end: int) -> bool:
     """A name-shaped run whose first word is a given name, or that follows a role noun ('director X Y')."""
     words = text[start:end].split()
     before, after = text[max(0, start - 40):start], text[end:end + 80]
-    if _TITLE_BEFORE.search(before) and not re.match(r"['’]s?\b", after) or _TITLE_AFTER.match(after) \
+    if _TITLE_BEFORE.search(before) and not _POSSESSIVE.match(after) or _TITLE_AFTER.match(after) \
             or _FILM_AFTER.match(after):
         return False
-    if words[0].lower() in _WORD_NAMES and re.search(rf"[{_UP}][{_LOW}]*\s+$", before) and \
-            not re.search(r"(?:^|[.!?:]\s+)\S+\s+$", before):
+    if words[0].lower() in _WORD_NAMES and _CAPITALISED_BEFORE.search(before) and \
+            not _SENTENCE_START_BEFORE.search(before):
         return False  # "You Will Meet a Tall Dark Stranger": a word-name inside a capitalised title
     first = words[0].split("-")[0] if words[0] not in _FIRST_NAMES else words[0]
     if sum(1 for w in words if w.lower() not in _PARTICLES) > 3:
         return False
-    if any(w.lower() in _COMMON - _WORD_NAMES and w not in _FIRST_NAMES for w in words[1:]):
+    if any(w.lower() in _COMMON_NOT_NAMES and w not in _FIRST_NAMES for w in words[1:]):
         return False
     if first in _FIRST_NAMES:
         return True
-    return bool(_ROLE_BEFORE.search(text[max(0, start - 30):start])) and not re.match(rf"[{_UP}]\.", words[0])
+    return bool(_ROLE_BEFORE.search(text[max(0, start - 30):start])) and not _INITIAL.match(words[0])

@@ -37,6 +37,10 @@ _ASTERISK_ROW = re.compile(r"(?P<full>\*+)(?P<half>½|1/2)?")
 _PERCENT = re.compile(r"(?P<num>\d+(?:[.,]\d+)?)\s*%")
 _LETTER = re.compile(r"(?P<letter>[A-F])\s*(?P<sign>[+\-−–]|\s+plus|\s+minus)?")
 _BARE = re.compile(rf"(?P<num>\d+(?:[.,]\d+)?){_HALF}")
+_NOT_WORD_CHAR = re.compile(r"[^a-z' ]")
+_QUARTER = re.compile(r"(?<=\d)\s*¼")
+_THREE_QUARTERS = re.compile(r"(?<=\d)\s*¾")
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?|-?\.\d+")
 
 # Scales a printed fraction plausibly uses; anything else ('9/11', '24/7') is not a rating scale.
 _PLAUSIBLE_DEN = {2, 3, 4, 5, 6, 7, 8, 10, 20, 100}
@@ -170,7 +174,7 @@ def _parse_letter(raw: str, text: str, default_best: float | None) -> Rating | N
 
 
 def _parse_verdict_word(raw: str, text: str, default_best: float | None) -> Rating | None:
-    key = re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))
+    key = _NOT_WORD_CHAR.sub(" ", text.lower().replace("-", " "))
     key = " ".join(key.split())
     hint = "fresh" if key in _FRESH_WORDS else "rotten" if key in _ROTTEN_WORDS else None
     if hint is None:
@@ -195,6 +199,8 @@ _LABEL = re.compile(
     r"(?P<label>rating|grade|verdict|score)\b[ \t]*(?P<sep>[:：=]|\s[-–—])?[ \t*]*(?P<value>[^\n]*)",
     re.I | re.M,
 )
+_STAR_ROW_LINE = re.compile(r"[★⭐✭✮☆✩½⯪⯨\s]+(?:(?:/|out of)\s*\d+)?|\*+\s*(?:½|1/2)", re.I)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _SEGMENT_END = re.compile(r"\s+[-–—|]\s|[(\[;|]|,\s|\.\s|:\s|\s+\*\*")
 _MPAA = re.compile(r"(?:rated\s+)?(?:G|PG|PG-13|R|NC-17|NR|X|U|12A?|15|18|Unrated|Not Rated)(?:\s+for\s.*)?", re.I)
 _CLOSING = re.compile(
@@ -242,7 +248,7 @@ def _junk_worth_keeping(m: re.Match, segment: str) -> bool:
 def _from_star_rows(blocks: list[str], default_best: float | None) -> Rating | None:
     for block in blocks:
         text = block.strip()
-        if not re.fullmatch(r"[★⭐✭✮☆✩½⯪⯨\s]+(?:(?:/|out of)\s*\d+)?|\*+\s*(?:½|1/2)", text, re.I):
+        if not _STAR_ROW_LINE.fullmatch(text):
             continue
         rating = parse_rating_text(text, default_best)
         if _usable(rating) and rating.rule == "star_row":
@@ -253,7 +259,7 @@ def _from_star_rows(blocks: list[str], default_best: float | None) -> Rating | N
 def _from_closing(blocks: list[str], default_best: float | None) -> Rating | None:
     """'I give it 7 out of 10.' anywhere, or '7 out of 10.' closing one of the last 3 blocks; the last wins."""
     for i, block in enumerate(reversed(blocks)):
-        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", block.strip())]
+        sentences = [s.strip() for s in _SENTENCE_BREAK.split(block.strip())]
         for j, sentence in enumerate(reversed(sentences)):
             m = _CLOSING.fullmatch(sentence)
             # a bare 'Two out of ten.' mid-review is prose, not a verdict
@@ -269,7 +275,7 @@ def _from_closing(blocks: list[str], default_best: float | None) -> Rating | Non
 
 def _normalise(text: str) -> str:
     text = text.replace("⁄", "/").replace("／", "/")
-    text = re.sub(r"(?<=\d)\s*¼", ".25", re.sub(r"(?<=\d)\s*¾", ".75", text))
+    text = _QUARTER.sub(".25", _THREE_QUARTERS.sub(".75", text))
     return text.strip().rstrip(".!")
 
 
@@ -307,7 +313,7 @@ def _to_float(value) -> float | None:
     text = str(value).strip()
     if text.lower() in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[text.lower()])
-    if not re.fullmatch(r"-?\d+(?:[.,]\d+)?|-?\.\d+", text):
+    if not _NUMBER.fullmatch(text):
         return None
     return float(text.replace(",", "."))
 

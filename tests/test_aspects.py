@@ -71,3 +71,20 @@ def test_without_a_scorer_sentiment_is_zero():
 ])
 def test_clause_splitting_ignores_non_contrast_markers(text, pieces):
     assert [text[a:b] for a, b in clause_spans(text, 0, len(text))] == pieces
+
+
+def test_first_letter_classes_match_what_ignorecase_matches():
+    # _any_word spells out each first letter's case class; it must accept exactly the characters re.I would.
+    from tasks.aspects import _FOLDS_TO
+    every_char = "".join(map(chr, range(0x110000)))
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        folded = set(re.findall(letter, every_char, re.I)) - {letter, letter.upper()}
+        assert folded == set(_FOLDS_TO.get(letter, "")), letter
+
+
+def test_term_regex_matches_like_one_ignorecase_alternation():
+    from tasks.aspects import _TERM_RE, _TERMS
+    text = "Performances, ACTION SCENES, Stunt   work; the ſcore, the Kelvin-free plot and a set-pieces sCRIPT."
+    plain = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in _TERMS)
+                       + r")(?![\w-])", re.IGNORECASE)
+    assert [m.span() for m in _TERM_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
