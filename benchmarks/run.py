@@ -46,9 +46,11 @@ def load_site_module():
 
 def prefect_env(home: Path) -> dict[str, str]:
     """Environment for a child: its own Prefect home and embedded server, no analytics."""
+    from flows.serve import SERVER_SETTINGS
+
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180", **SERVER_SETTINGS)  # as `critics run` sets
     return env
 
 

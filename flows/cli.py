@@ -185,12 +185,13 @@ def _check_db(value: str | None) -> Path:
 def _prefect_environment(command: str = "run") -> None:
     """Settings Prefect reads at import: embedded server state under data/, analytics off, quiet logs."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    if command == "serve":
-        from flows.serve import serve_environment
+    from flows.serve import serve_environment, server_environment
 
+    if command == "serve":
         serve_environment()  # its own PREFECT_HOME and API URL; the runner's logs stay at INFO
         return
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    server_environment()  # the embedded server's own settings
     # The embedded server runs its migrations on first start, which takes ~20 s on a small machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if "PREFECT_API_URL" not in os.environ:

@@ -113,3 +113,15 @@ def _create_flow_run(client, deployment_id: str, parameters: dict, attempts: int
             return created
         time.sleep(2)
     return created
+
+
+@pytest.mark.parametrize("preset, expected", [(None, "50"), ("1", "1")])
+def test_server_settings_batch_the_task_run_recorder_unless_the_user_set_it(monkeypatch, preset, expected):
+    from flows.serve import server_environment
+
+    name = "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"
+    monkeypatch.delenv(name, raising=False)
+    if preset is not None:
+        monkeypatch.setenv(name, preset)
+    server_environment()
+    assert os.environ[name] == expected
