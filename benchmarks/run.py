@@ -660,7 +660,21 @@ def dask_config(config: Path, workers: int) -> Path:
     return path
 
 
-def benchmark(pages: int, sample: int, quick: bool, workers: int, with_dask: bool = False) -> dict:
+def paired_runs(config: Path, work: Path, home: Path, workers: int, repeat: int) -> tuple[dict, dict, dict]:
+    """The plain pool run and the flow, alternating `repeat` times; each side's run of median wall time."""
+    parallels, flows = [], []
+    for i in range(repeat):  # this machine's speed drifts by +-20% over minutes: pair the runs, take medians
+        parallels.append(run_child("plain", config, work / f"parallel{i}" / "critics.duckdb", home, workers))
+        flows.append(run_child("flow", config, work / f"flow{i}" / "critics.duckdb", home, 0))
+    parallel = sorted(parallels, key=lambda r: r["wall_s"])[len(parallels) // 2]
+    flow = sorted(flows, key=lambda r: r["first"]["wall_s"])[len(flows) // 2]
+    spread = {"parallel_wall_s": [r["wall_s"] for r in parallels], "flow_wall_s": [r["first"]["wall_s"] for r in flows],
+              "parallel_cpu_s": [r["cpu_s"] + r["worker_cpu_s"] for r in parallels],
+              "flow_cpu_s": [r["first"]["cpu_s"] + r["first"]["children_cpu_s"] for r in flows]}
+    return parallel, flow, spread
+
+
+def benchmark(pages: int, sample: int, quick: bool, workers: int, with_dask: bool = False, repeat: int = 1) -> dict:
     """Run every measurement and return the result document."""
     site_module = load_site_module()
     with tempfile.TemporaryDirectory(prefix="critics-bench-") as tmp, serve_site(pages) as base_url:
@@ -673,8 +687,10 @@ def benchmark(pages: int, sample: int, quick: bool, workers: int, with_dask: boo
             with ThreadPoolExecutor(3) as pool:
                 plain, parallel, flow = pool.map(lambda r: run_child(r[0], config, r[1] / "critics.duckdb", home, r[2]),
                                                  runs)
+            repeats = {}
         else:
-            plain, parallel, flow = (run_child(mode, config, path / "critics.duckdb", home, n) for mode, path, n in runs)
+            plain = run_child("plain", config, work / "plain" / "critics.duckdb", home, 0)
+            parallel, flow, repeats = paired_runs(config, work, home, workers, repeat)
         site = site_module.BigSite(pages)
         paths = site.page_paths()[::max(1, pages // sample)][:sample]
         floor = floor_baseline([site.render(p, base_url)[0] for p in paths])
@@ -684,7 +700,7 @@ def benchmark(pages: int, sample: int, quick: bool, workers: int, with_dask: boo
     figs = figures(pages, plain, parallel, flow, floor, naive, publish, dask)
     return {"pages": pages, "sample": len(paths), "quick": quick, "workers": workers, "machine": machine(),
             **timings, "figures": figs, "raw": {"plain": plain, "parallel": parallel, "flow": flow, "floor": floor,
-                                                 "naive": naive, "publish": publish, "dask": dask}}
+                                                 "naive": naive, "publish": publish, "dask": dask, "repeats": repeats}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -696,6 +712,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--quick", action="store_true", help="skip publish over 1M synthetic reviews")
     args.add_argument("--json", type=Path, help="result file (default benchmarks/results/bench-<time>.json)")
     args.add_argument("--dask", action="store_true", help="also run the flow on a LocalCluster (needs .[dask])")
+    args.add_argument("--repeat", type=int, default=1, help="alternate the pool run and the flow this many times")
     args.add_argument("--child", choices=["plain", "flow", "dask"], help=argparse.SUPPRESS)
     args.add_argument("--config", help=argparse.SUPPRESS)
     args.add_argument("--db", help=argparse.SUPPRESS)
@@ -708,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, default=str))
         return 0
     pages = max(1, min(opts.pages, 50_000))
-    result = benchmark(pages, min(opts.sample, pages), opts.quick, opts.workers, opts.dask)
+    result = benchmark(pages, min(opts.sample, pages), opts.quick, opts.workers, opts.dask, max(1, opts.repeat))
     out = opts.json or RESULTS_DIR / f"bench-{pages}-{datetime.now():%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
@@ -716,6 +733,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"critics benchmark: {pages} pages (baselines on {result['sample']}), {m['cores']} cores {m['cpu']}, "
           f"{m['memory_gb']} GB")
     print(table(result["figures"]))
+    spread = result["raw"].get("repeats") or {}
+    if len(spread.get("flow_wall_s", [])) > 1:  # the table shows each side's median run
+        print("paired runs, wall s: pool " + ", ".join(f"{w:.1f}" for w in spread["parallel_wall_s"])
+              + "; flow " + ", ".join(f"{w:.1f}" for w in spread["flow_wall_s"]))
     print(f"results: {out}")
     return 0
 
