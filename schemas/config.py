@@ -64,7 +64,7 @@ class Config:
     schedule: str = "0 3 * * *"
     top_critics: list[str] = field(default_factory=list)
     chunk_max_chars: int = 600
-    batch_size: int = 100  # pages per task run: each task run costs ~70 ms of Prefect CPU (client and server)
+    batch_size: int = 100  # pages per task run: each task run costs Prefect ~25 ms of wall time and CPU
     fetch: FetchSettings = field(default_factory=FetchSettings)
     consensus: ConsensusSettings = field(default_factory=ConsensusSettings)
     film_aliases: dict[str, str] = field(default_factory=dict)  # surface title -> canonical title
