@@ -60,6 +60,8 @@ def _context():
     """Forkserver with the steps' modules imported once: each worker is a cheap fork of a clean process."""
     # Not plain fork: the parent may run Prefect's threads and event loop, which fork would copy mid-flight.
     # Not spawn: every worker would import trafilatura, lxml and the steps again (~0.9 s CPU each).
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
