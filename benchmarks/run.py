@@ -121,31 +121,16 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
 def parallel_batches(db: str, run_id: str, frontier, fetcher, config, workers: int, seen: dict,
                      clock: StageClock) -> None:
     """The flow's batch loop without Prefect: fetch ahead on a thread, process on the pool, load in order."""
+    from flows import steps
+    from flows.nightly import fetched_batches
+
     pending = []
-    for batch in fetched_ahead(db, frontier, fetcher, config, clock):
+    for batch in fetched_batches(db, frontier, fetcher, config, fetch=steps.fetch_pages.fn):
         pending.append(start_batch(batch, config, workers))
         if len(pending) > workers + 1:
             finish_and_load(pending.pop(0), seen, db, run_id, clock)
     for started in pending:
         finish_and_load(started, seen, db, run_id, clock)
-
-
-def fetched_ahead(db: str, frontier, fetcher, config, clock: StageClock):
-    """Fetched batches in order, the next one fetched on a thread meanwhile (flows.nightly.fetched_batches)."""
-    from flows import steps
-    from tasks.batch import Batch, batched
-
-    with ThreadPoolExecutor(1, thread_name_prefix="fetch-ahead") as fetch_ahead:
-        ahead = None
-        for targets in batched(frontier.targets, config.batch_size):
-            future = fetch_ahead.submit(steps.fetch_pages.fn, db, Batch(list(targets)), fetcher, 4)
-            if ahead is not None:
-                with clock("wait for fetch"):
-                    yield ahead.result()
-            ahead = future
-        if ahead is not None:
-            with clock("wait for fetch"):
-                yield ahead.result()
 
 
 def start_batch(batch, config, workers: int):

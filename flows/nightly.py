@@ -87,14 +87,16 @@ def process_and_load(db: str, run_id: str, batches, config: Config, progress) ->
         settle(db, run_id, batch, future, seen_canonical, progress)
 
 
-def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config):
-    """Fetched batches in order; the next batch is fetched on a thread of this process while the caller loads."""
+def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config, fetch=fetch_pages):
+    """Fetched batches in order; the next batch is fetched on a thread of this process while the caller loads.
+
+    `fetch` is the fetch task; the benchmark's Prefect-free baseline passes its plain function."""
     # A local thread, whatever the task runner: the one Fetcher holds every host's throttle and robots.txt.
     with ThreadPoolExecutor(1, thread_name_prefix="fetch-ahead") as fetch_ahead:
         ahead = None
         for targets in batched(frontier.targets, config.batch_size):
             in_this_run = contextvars.copy_context()  # so the fetch task is recorded under this flow run
-            future = fetch_ahead.submit(in_this_run.run, fetch_pages, db, Batch(list(targets)), fetcher, 4)
+            future = fetch_ahead.submit(in_this_run.run, fetch, db, Batch(list(targets)), fetcher, 4)
             if ahead is not None:
                 yield ahead.result()
             ahead = future
