@@ -211,10 +211,14 @@ def child_flow(config_path: str, db: str) -> dict:
     # third: sitemap lastmod trust off, so every page costs a conditional GET (a site without honest lastmods)
     for config in (config_path, config_path, ask_every_night(Path(config_path))):
         before, children_before, start = _cpu(), _children_cpu(), time.perf_counter()
+        server_before = _children_cpu("server")
         summary = nightly(config_path=str(config), db=db)
         wall = time.perf_counter() - start
-        runs.append({"summary": summary, "wall_s": wall, "cpu_s": _cpu() - before,
-                     "children_cpu_s": _settled_children_cpu() - children_before, "peak_rss_mb": _peak_rss_mb(),
+        cpu = _cpu() - before
+        children = _settled_children_cpu() - children_before
+        server = _children_cpu("server") - server_before
+        runs.append({"summary": summary, "wall_s": wall, "cpu_s": cpu, "children_cpu_s": children,
+                     "server_cpu_s": server, "pool_cpu_s": children - server, "peak_rss_mb": _peak_rss_mb(),
                      "children_rss_mb": _children_rss_mb()})
     return {"prefect_startup_s": startup, "first": runs[0], "second": runs[1], "conditional": runs[2]}
 
@@ -242,17 +246,26 @@ def _children() -> list[Path]:
     return found
 
 
-def _children_cpu() -> float:
-    """CPU seconds used so far by descendants: live ones with the children they reaped, and those reaped here."""
+def _children_cpu(role: str | None = None) -> float:
+    """CPU seconds used so far by descendants: live ones with the children they reaped, and those reaped here.
+
+    `role` "server" counts only the embedded Prefect server, "pool" everything else (fork server, workers)."""
     total = 0
     for proc in _children():
         try:
+            if role and (_role(proc) != role):
+                continue
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             continue
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return total / os.sysconf("SC_CLK_TCK") + reaped.ru_utime + reaped.ru_stime
+    return total / os.sysconf("SC_CLK_TCK") + (0.0 if role == "server" else reaped.ru_utime + reaped.ru_stime)
+
+
+def _role(proc: Path) -> str:
+    """"server" for the embedded Prefect server (uvicorn serving prefect.server), else "pool"."""
+    return "server" if b"prefect.server" in (proc / "cmdline").read_bytes() else "pool"
 
 
 def _settled_children_cpu(quiet_s: float = 0.05, longest_s: float = 30.0) -> float:
@@ -556,6 +569,10 @@ def figures(pages: int, plain: dict, parallel: dict, flow: dict, floor: dict, na
                                        "share", None, "", "< 0.10"),
         "prefect_overhead_cpu_share": _fig(max(0.0, statistics.median(repeats["overhead_cpu"]) if repeats else
                                                (flow_cpu - par_cpu) / flow_cpu), "share", None, "", "< 0.10"),
+        "prefect_overhead_cpu_share_per_pool": _fig(max(0.0, statistics.median(repeats["overhead_cpu_per_pool"])
+                                                        if repeats else _per_pool_share(parallel, first)),
+                                                    "share", None, "", "< 0.10"),
+        "prefect_server_cpu_s": _fig(first["server_cpu_s"], "s", flow_cpu, "flow CPU", ""),
         "prefect_overhead_share_rerun": _fig(max(0.0, second["wall_s"] - plain["second"]["wall_s"]) / second["wall_s"],
                                              "share", None, "", ""),
         "prefect_startup_s": _fig(flow["prefect_startup_s"], "s", first["wall_s"], "flow run", ""),
@@ -574,6 +591,13 @@ def figures(pages: int, plain: dict, parallel: dict, flow: dict, floor: dict, na
             out["consensus_sql_vs_polars_e2e_1m_s"] = _fig(publish["consensus_sql_s"], "s", publish["polars_e2e_s"],
                                                            "polars read+compute+write", "")
     return out
+
+
+def _per_pool_share(parallel: dict, first: dict) -> float:
+    """Prefect's CPU share of one pair, each side's CPU counted per CPU second of its pool (see paired_runs)."""
+    plain = (parallel["cpu_s"] + parallel["worker_cpu_s"]) / parallel["worker_cpu_s"]
+    flow = (first["cpu_s"] + first["children_cpu_s"]) / first["pool_cpu_s"]
+    return (flow - plain) / flow
 
 
 def _fig(value: float, unit: str, baseline: float | None, against: str, target: str) -> dict:
@@ -661,9 +685,13 @@ def paired_runs(config: Path, work: Path, home: Path, workers: int, repeat: int,
     walls = [(p["wall_s"], f["first"]["wall_s"]) for p, f in zip(parallels, flows)]
     cpus = [(p["cpu_s"] + p["worker_cpu_s"], f["first"]["cpu_s"] + f["first"]["children_cpu_s"])
             for p, f in zip(parallels, flows)]
+    # Machine drift scales every process's CPU alike; the pool does the same work in both runs of a pair, so total
+    # CPU per pool CPU second compares the pair at one machine speed (Prefect runs in the main process and server).
     spread = {"parallel_wall_s": [p for p, _ in walls], "flow_wall_s": [f for _, f in walls],
               "parallel_cpu_s": [p for p, _ in cpus], "flow_cpu_s": [f for _, f in cpus],
-              "overhead_wall": [(f - p) / f for p, f in walls], "overhead_cpu": [(f - p) / f for p, f in cpus]}
+              "flow_server_cpu_s": [f["first"]["server_cpu_s"] for f in flows],
+              "overhead_wall": [(f - p) / f for p, f in walls], "overhead_cpu": [(f - p) / f for p, f in cpus],
+              "overhead_cpu_per_pool": [_per_pool_share(p, f["first"]) for p, f in zip(parallels, flows)]}
     parallel = sorted(parallels, key=lambda r: r["wall_s"])[len(parallels) // 2]
     flow = sorted(flows, key=lambda r: r["first"]["wall_s"])[len(flows) // 2]
     return parallel, flow, spread

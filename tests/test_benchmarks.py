@@ -14,7 +14,7 @@ FIGURES = [
     "pages_per_s_flow", "pages_per_s_plain", "pages_per_s_parallel", "cpu_per_page_ms", "cpu_per_page_parallel_ms",
     "cpu_per_page_flow_ms", "floor_cpu_per_page_ms", "naive_cpu_per_page_ms", "naive_pages_per_s", "incremental_s",
     "incremental_plain_s", "prefect_overhead_share_rerun",
-    "prefect_overhead_cpu_share",
+    "prefect_overhead_cpu_share", "prefect_overhead_cpu_share_per_pool", "prefect_server_cpu_s",
     "peak_rss_mb", "peak_rss_parallel_mb", "prefect_overhead_share", "prefect_startup_s",
     *(f"stage_cpu_ms.{s}" for s in ("discover", "fetch", "parse", "clean", "chunk+extract", "load", "publish")),
 ]
