@@ -1,6 +1,7 @@
 -- Marts layer: the public tables users query. Rebuilt whole inside one transaction at publish, as temporary
 -- tables of the publishing connection: the snapshot (tasks/publish.py) is the one place they are written to disk.
 -- Inputs written by the publish step: staging.film_map (title resolution, with an integer film_key),
+-- staging.film_keys (film_map's distinct film_key, film_id, title and year: the films, deduplicated once),
 -- staging.mention_sentences, staging.top_critics (from config), staging.consensus_text and staging.consensus_citations.
 -- reviews is a view of the internal review_facts table, which also carries integer keys and verdict flags for the
 -- aggregates (critic_map, film_meters and review_facts are internal: the snapshot copies only the public tables).
@@ -10,7 +11,7 @@
 -- model: films
 CREATE OR REPLACE TEMP TABLE films AS
 WITH resolved AS (
-    SELECT DISTINCT film_id, title, year FROM staging.film_map
+    SELECT film_id, title, year FROM staging.film_keys
 )
 SELECT film_id, title, year FROM resolved ORDER BY film_id;
 COMMENT ON TABLE films IS 'Grain: one row per film (film_id).';
@@ -199,6 +200,12 @@ CREATE TABLE IF NOT EXISTS consensus_history (
 COMMENT ON TABLE consensus_history IS 'Grain: one row per film and publish night (film_id, publish_night); a night runs noon to noon in the config timezone and its latest publish wins.';
 
 -- model: film_meters
+-- Internal: one row per film_key with the counts and averages, the tomatometer and the status (what
+-- _write_consensus and critic_stats read). The published figures, titles and ids are added in film_consensus,
+-- so this table, written once and read three times, stays narrow.
+-- film_key is dense (1..films), so a direct-indexed ("perfect hash") aggregate fits it; DuckDB only picks one
+-- for key ranges up to 2^12 by default, and the hash table it uses otherwise costs more than the aggregates.
+SET perfect_ht_threshold = 16;
 CREATE OR REPLACE TEMP TABLE film_meters AS
 WITH counts AS (
     SELECT film_key,
@@ -207,78 +214,94 @@ WITH counts AS (
            count(score) AS scored_count,
            avg(score_exact) AS avg_score,
            stddev_pop(score) AS score_stddev,
-           CAST(count_if(is_top_critic) AS BIGINT) AS top_critic_count,
-           CAST(count_if(is_top_critic AND is_fresh) AS BIGINT) AS top_critic_fresh_count,
-           avg(score_exact) FILTER (WHERE is_top_critic) AS top_critic_avg_score,
            CAST(count_if(is_model_verdict) AS BIGINT) AS model_verdict_count
     FROM review_facts
     GROUP BY film_key
 ),
-film_keys AS (
-    SELECT DISTINCT film_key, film_id FROM staging.film_map
+top_counts AS (
+    -- Top critics write about a tenth of the reviews: aggregating just their rows costs less than three more
+    -- aggregates (one of them filtered) over every review above.
+    SELECT film_key,
+           count(*) AS top_critic_count,
+           CAST(count_if(is_fresh) AS BIGINT) AS top_critic_fresh_count,
+           avg(score_exact) AS top_critic_avg_score
+    FROM review_facts
+    WHERE is_top_critic
+    GROUP BY film_key
 ),
 meters AS (
-    SELECT film_keys.film_id, counts.*,
+    SELECT counts.*,
+           coalesce(top_counts.top_critic_count, 0) AS top_critic_count,
+           coalesce(top_counts.top_critic_fresh_count, 0) AS top_critic_fresh_count,
+           top_counts.top_critic_avg_score,
            -- Rounded half up in integers (RT shows 62.5 as 63; round() on doubles can miss the half).
-           CAST((200 * fresh_count + review_count) // (2 * review_count) AS INTEGER) AS tomatometer,
-           CASE WHEN top_critic_count > 0 THEN
-               CAST((200 * top_critic_fresh_count + top_critic_count) // (2 * top_critic_count) AS INTEGER)
-           END AS top_critic_tomatometer,
-           fresh_count / review_count AS p,
-           1.959963984540054 AS z
+           CAST((200 * fresh_count + review_count) // (2 * review_count) AS INTEGER) AS tomatometer
     FROM counts
-    JOIN film_keys USING (film_key)
-),
-intervals AS (
-    SELECT meters.*,
-           (p + z * z / (2 * review_count)) / (1 + z * z / review_count) AS wilson_center,
-           z * sqrt(p * (1 - p) / review_count + z * z / (4 * review_count * review_count))
-             / (1 + z * z / review_count) AS wilson_half
-    FROM meters
+    LEFT JOIN top_counts USING (film_key)
 ),
 previous AS (
     -- Status as of the latest earlier night (a same-night republish never feeds on itself).
-    SELECT film_id, arg_max(status, publish_night) AS previous_status
-    FROM consensus_history
-    WHERE publish_night < getvariable('publish_night')
-    GROUP BY film_id
-),
-statuses AS (
-    SELECT intervals.*, previous.previous_status,
-           CASE
-               WHEN review_count < getvariable('min_reviews_for_status') THEN NULL
-               WHEN tomatometer >= getvariable('certified_threshold')
-                    AND review_count >= getvariable('certified_min_reviews')
-                    AND top_critic_count >= getvariable('certified_min_top_critics') THEN 'certified_fresh'
-               -- RT's hysteresis: a certified film keeps the badge until it falls below the keep threshold.
-               WHEN previous.previous_status = 'certified_fresh'
-                    AND tomatometer >= getvariable('certified_keep_threshold') THEN 'certified_fresh'
-               WHEN tomatometer >= getvariable('fresh_threshold') THEN 'fresh'
-               ELSE 'rotten'
-           END AS status
-    FROM intervals
-    LEFT JOIN previous USING (film_id)
-),
-labelled AS (
-    SELECT statuses.*,
-           -- Metacritic bands on the score as Metacritic prints it (an integer, rounded half up).
-           CASE
-               WHEN scored_count < getvariable('min_scored_for_label') THEN NULL
-               WHEN floor(avg_score + 0.5) >= 81 THEN 'universal acclaim'
-               WHEN floor(avg_score + 0.5) >= 61 THEN 'generally favorable'
-               WHEN floor(avg_score + 0.5) >= 40 THEN 'mixed or average'
-               WHEN floor(avg_score + 0.5) >= 20 THEN 'generally unfavorable'
-               ELSE 'overwhelming dislike'
-           END AS avg_score_label,
-           least(fresh_count, review_count - fresh_count) / review_count AS minority_share
-    FROM statuses
+    SELECT film_keys.film_key, arg_max(history.status, history.publish_night) AS previous_status
+    FROM consensus_history AS history
+    JOIN staging.film_keys AS film_keys USING (film_id)
+    WHERE history.publish_night < getvariable('publish_night')
+    GROUP BY film_keys.film_key
 )
-SELECT film_id, film_key, review_count, fresh_count, tomatometer,
+SELECT meters.*,
+       CASE
+           WHEN review_count < getvariable('min_reviews_for_status') THEN NULL
+           WHEN tomatometer >= getvariable('certified_threshold')
+                AND review_count >= getvariable('certified_min_reviews')
+                AND top_critic_count >= getvariable('certified_min_top_critics') THEN 'certified_fresh'
+           -- RT's hysteresis: a certified film keeps the badge until it falls below the keep threshold.
+           WHEN previous.previous_status = 'certified_fresh'
+                AND tomatometer >= getvariable('certified_keep_threshold') THEN 'certified_fresh'
+           WHEN tomatometer >= getvariable('fresh_threshold') THEN 'fresh'
+           ELSE 'rotten'
+       END AS status
+FROM meters
+LEFT JOIN previous USING (film_key);
+RESET perfect_ht_threshold;
+
+-- model: film_consensus
+CREATE OR REPLACE TEMP TABLE film_consensus AS
+WITH meters AS (
+    SELECT film_meters.*,
+           fresh_count / review_count AS p,
+           -- z and z² as the doubles the DECIMAL literal gave (z * z was exact, then cast), folded once
+           -- instead of multiplied in 128-bit decimals on every row.
+           CAST(1.959963984540054 AS DOUBLE) AS z,
+           CAST(1.959963984540054 * 1.959963984540054 AS DOUBLE) AS z2
+    FROM film_meters
+),
+intervals AS (
+    SELECT meters.*,
+           (p + z2 / (2 * review_count)) / (1 + z2 / review_count) AS wilson_center,
+           z * sqrt(p * (1 - p) / review_count + z2 / (4 * review_count * review_count))
+             / (1 + z2 / review_count) AS wilson_half,
+           least(fresh_count, review_count - fresh_count) / review_count AS minority_share
+    FROM meters
+)
+SELECT film_keys.film_id, film_keys.title, film_keys.year,
+       review_count, fresh_count, tomatometer,
        round(100 * greatest(wilson_center - wilson_half, 0), 1) AS tomatometer_low,
        round(100 * least(wilson_center + wilson_half, 1), 1) AS tomatometer_high,
-       status, previous_status, scored_count,
-       round(avg_score, 1) AS avg_score, avg_score_label,
-       top_critic_count, top_critic_tomatometer,
+       status, scored_count, round(avg_score, 1) AS avg_score,
+       top_critic_count,
+       CASE WHEN top_critic_count > 0 THEN
+           CAST((200 * top_critic_fresh_count + top_critic_count) // (2 * top_critic_count) AS INTEGER)
+       END AS top_critic_tomatometer,
+       consensus_text.consensus,
+       CAST(getvariable('published_at') AS TIMESTAMP) AS published_at,
+       -- Metacritic bands on the score as Metacritic prints it (an integer, rounded half up).
+       CASE
+           WHEN scored_count < getvariable('min_scored_for_label') THEN NULL
+           WHEN floor(avg_score + 0.5) >= 81 THEN 'universal acclaim'
+           WHEN floor(avg_score + 0.5) >= 61 THEN 'generally favorable'
+           WHEN floor(avg_score + 0.5) >= 40 THEN 'mixed or average'
+           WHEN floor(avg_score + 0.5) >= 20 THEN 'generally unfavorable'
+           ELSE 'overwhelming dislike'
+       END AS avg_score_label,
        round(top_critic_avg_score, 1) AS top_critic_avg_score,
        CASE WHEN scored_count >= 2 THEN round(score_stddev, 1) END AS score_stddev,
        -- Critics split: enough reviews, and either the smaller verdict side holds 35% or more,
@@ -287,23 +310,11 @@ SELECT film_id, film_key, review_count, fresh_count, tomatometer,
            minority_share >= 0.35 OR (scored_count >= getvariable('min_scored_for_label') AND score_stddev >= 25)
        END AS is_controversial,
        round(model_verdict_count / review_count, 3) AS model_verdict_share
-FROM labelled;
-
--- model: film_consensus
-CREATE OR REPLACE TEMP TABLE film_consensus AS
-SELECT films.film_id, films.title, films.year,
-       meters.review_count, meters.fresh_count, meters.tomatometer,
-       meters.tomatometer_low, meters.tomatometer_high,
-       meters.status, meters.scored_count, meters.avg_score,
-       meters.top_critic_count, meters.top_critic_tomatometer,
-       consensus_text.consensus,
-       CAST(getvariable('published_at') AS TIMESTAMP) AS published_at,
-       meters.avg_score_label, meters.top_critic_avg_score, meters.score_stddev,
-       meters.is_controversial, meters.model_verdict_share
-FROM films
-JOIN film_meters AS meters USING (film_id)
-LEFT JOIN staging.consensus_text AS consensus_text USING (film_id)
-ORDER BY films.film_id;
+FROM intervals
+-- film_key order is film_id order (film_map ranks the keys by film_id); integers join and sort cheaper.
+JOIN staging.film_keys AS film_keys USING (film_key)
+LEFT JOIN staging.consensus_text AS consensus_text USING (film_key)
+ORDER BY intervals.film_key;
 COMMENT ON TABLE film_consensus IS 'Grain: one row per film (film_id) as of the latest publish.';
 
 -- model: consensus_citations

@@ -119,6 +119,9 @@ def _write_film_map(con, config: Config) -> None:
     # film_key: a dense integer per film in film_id order, so the marts group a million reviews on integers
     con.execute("""CREATE OR REPLACE TABLE staging.film_map AS
                    SELECT *, CAST(dense_rank() OVER (ORDER BY film_id) AS INTEGER) AS film_key FROM film_map_frame""")
+    # the films, deduplicated once: the films, film_meters and film_consensus models and _write_consensus read them
+    con.execute("""CREATE OR REPLACE TABLE staging.film_keys AS
+                   SELECT DISTINCT film_key, film_id, title, year FROM staging.film_map ORDER BY film_key""")
 
 
 def _write_top_critics(con, config: Config) -> None:
@@ -158,10 +161,12 @@ _SENTENCE_SCHEMA = {"review_id": pl.String, "char_start": pl.Int32, "sentence_st
 def _write_consensus(con) -> None:
     """staging.consensus_text and staging.consensus_citations from the meters and per-review aspect stances."""
     aspects = _aspect_stats(con)
-    meters = query_frame(con, """SELECT films.film_id, films.title, film_meters.review_count, film_meters.tomatometer
-                                 FROM films JOIN film_meters USING (film_id) ORDER BY film_id""")
+    meters = query_frame(con, """SELECT film_keys.film_key, film_keys.film_id, film_keys.title,
+                                        film_meters.review_count, film_meters.tomatometer
+                                 FROM staging.film_keys AS film_keys JOIN film_meters USING (film_key)
+                                 ORDER BY film_keys.film_key""")
     texts, citations = [], []
-    for film_id, title, review_count, tomatometer in meters.iter_rows():  # tuples: one per film, 20,000 at scale
+    for _, film_id, title, review_count, tomatometer in meters.iter_rows():  # tuples: one per film, 20,000 at scale
         result = build_consensus(title, tomatometer, review_count, aspects.get(film_id, []))
         texts.append(result.text)
         if result.citations:
@@ -170,8 +175,10 @@ def _write_consensus(con) -> None:
                            "citation_index": i, "review_id": e.review_id, "char_start": e.char_start,
                            "char_end": e.char_end, "sentence": e.sentence}
                           for i, (claim, e) in enumerate(result.citations)]
-    _register_table(con, "consensus_text", pl.DataFrame({"film_id": meters["film_id"], "consensus": texts},
-                                                        schema={"film_id": pl.String, "consensus": pl.String}))
+    # with film_key, so film_consensus joins the texts on integers
+    _register_table(con, "consensus_text", pl.DataFrame(
+        {"film_key": meters["film_key"], "film_id": meters["film_id"], "consensus": texts},
+        schema={"film_key": pl.Int32, "film_id": pl.String, "consensus": pl.String}))
     _register_table(con, "consensus_citations", pl.DataFrame(citations, schema=_CITATION_SCHEMA))
 
 
