@@ -37,6 +37,9 @@ class Mention:
     char_start: int
     char_end: int
     sentiment: float = 0.0  # -1..1, of the sentence the mention stands in
+    # Aspects: the sentence around the mention, which publish quotes (found here, where the text is split anyway).
+    sentence_start: int | None = None
+    sentence_end: int | None = None
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,13 @@ CREATE TABLE IF NOT EXISTS staging.mentions (
     char_start   INTEGER NOT NULL,
     char_end     INTEGER NOT NULL,
     sentiment    DOUBLE NOT NULL,
+    sentence_start INTEGER,  -- aspects: the sentence around the mention, quoted by publish
+    sentence_end   INTEGER,
     PRIMARY KEY (review_id, char_start)
 );
+-- Files from before 0.4.0: their rows keep NULL spans, and publish finds those sentences itself.
+ALTER TABLE staging.mentions ADD COLUMN IF NOT EXISTS sentence_start INTEGER;
+ALTER TABLE staging.mentions ADD COLUMN IF NOT EXISTS sentence_end INTEGER;
 COMMENT ON TABLE staging.mentions IS 'Grain: one row per mention (review and start offset).';
 
 CREATE TABLE IF NOT EXISTS staging.credits (

@@ -133,7 +133,8 @@ def find_aspects(text: str, sentences: list[tuple[int, int]], sentiment: Sentime
         if not _is_aspect_use(text, match.start(), match.end(), term, surface):
             continue
         score = mention_sentiment(text, sentences, match.start(), sentiment)
-        found.append(Mention(_TERM_ASPECT[term], "aspect", None, surface, match.start(), match.end(), score))
+        around = sentence_at(sentences, match.start()) or (match.start(), match.start())
+        found.append(Mention(_TERM_ASPECT[term], "aspect", None, surface, match.start(), match.end(), score, *around))
     return found
 
 

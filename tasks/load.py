@@ -165,7 +165,8 @@ def review_frames(run_id: str, reviews: list[ExtractedReview], source_of: dict[s
                     "char_start": c.char_start, "char_end": c.char_end} for c in review.chunks]
         mentions += [{"review_id": rid, "chunk_index": i, "name": m.name, "kind": m.kind, "role": m.role,
                       "surface": m.surface, "char_start": m.char_start, "char_end": m.char_end,
-                      "sentiment": float(m.sentiment)} for i, m in review.mentions]
+                      "sentiment": float(m.sentiment), "sentence_start": m.sentence_start,
+                      "sentence_end": m.sentence_end} for i, m in review.mentions]
         credits += [{"review_id": rid, "name": c.name, "role": c.role, "character": c.character} for c in page.credits]
     return {
         "reviews": pl.DataFrame(rows, schema=_REVIEW_SCHEMA),
@@ -248,5 +249,5 @@ _CHUNK_SCHEMA = {"review_id": pl.String, "chunk_index": pl.Int32, "text": pl.Str
                  "char_start": pl.Int32, "char_end": pl.Int32}
 _MENTION_SCHEMA = {"review_id": pl.String, "chunk_index": pl.Int32, "name": pl.String, "kind": pl.String,
                    "role": pl.String, "surface": pl.String, "char_start": pl.Int32, "char_end": pl.Int32,
-                   "sentiment": pl.Float64}
+                   "sentiment": pl.Float64, "sentence_start": pl.Int32, "sentence_end": pl.Int32}
 _CREDIT_SCHEMA = {"review_id": pl.String, "name": pl.String, "role": pl.String, "character": pl.String}

@@ -132,15 +132,28 @@ def _write_top_critics(con, config: Config) -> None:
 
 def _write_mention_sentences(con, rows_per_slice: int = 2_000) -> None:
     """staging.mention_sentences: the sentence around every aspect mention (for quotes and citations)."""
+    # Extraction stored each aspect's sentence span; cutting the text there is one query.
+    con.execute("""CREATE OR REPLACE TABLE staging.mention_sentences AS
+                   SELECT review_id, char_start, sentence_start, sentence_end,
+                          substring(reviews.text, sentence_start + 1, sentence_end - sentence_start) AS sentence
+                   FROM staging.mentions AS mentions JOIN reviews USING (review_id)
+                   WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NOT NULL""")
+    _add_unstored_sentences(con, rows_per_slice)
+
+
+def _add_unstored_sentences(con, rows_per_slice: int) -> None:
+    """Sentences of aspect mentions loaded before their spans were stored (files from before 0.4.0)."""
     texts = con.sql("""SELECT review_id, any_value(reviews.text) AS text, list(mentions.char_start) AS starts
-                       FROM mentions JOIN reviews USING (review_id)
-                       WHERE mentions.kind = 'aspect' GROUP BY review_id""").to_arrow_table()
+                       FROM staging.mentions AS mentions JOIN reviews USING (review_id)
+                       WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NULL
+                       GROUP BY review_id""").to_arrow_table()
+    if not texts.num_rows:
+        return
     # Arrow holds the texts compactly; only one slice at a time becomes Python objects (a 50,000-page
     # publish peaked 570 MB higher with every review's text as a Python dict at once).
-    frames = [_sentences_of(pl.from_arrow(piece)) for piece in texts.to_batches(max_chunksize=rows_per_slice)]
-    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_SENTENCE_SCHEMA)
+    frame = pl.concat([_sentences_of(pl.from_arrow(piece)) for piece in texts.to_batches(max_chunksize=rows_per_slice)])
     con.register("mention_sentences_frame", frame.to_arrow())
-    con.execute("CREATE OR REPLACE TABLE staging.mention_sentences AS SELECT * FROM mention_sentences_frame")
+    con.execute("INSERT INTO staging.mention_sentences BY NAME SELECT * FROM mention_sentences_frame")
 
 
 def _sentences_of(rows: pl.DataFrame) -> pl.DataFrame:

@@ -11,6 +11,8 @@ import polars as pl
 import pytest
 
 from schemas.config import config_from_dict
+from tasks.aspects import find_aspects
+from tasks.chunk import split_sentences
 from tasks.load import SCHEMA_DIR, _REVIEW_SCHEMA, query_frame
 from tasks.publish import PUBLIC_TABLES, build_marts, publish_night, snapshot
 
@@ -242,6 +244,35 @@ def test_film_aspects_count_mentions_share_positive_and_quote_the_majority(work)
     assert (acting["mention_count"], acting["review_count"], acting["share_positive"]) == (3, 3, 0.667)
     assert (acting["quote_1_review_id"], acting["quote_2_review_id"]) == ("F-0001", "F-0000")
     assert acting["quote_1"] == "The performances sparkle throughout."
+
+
+def _extracted_aspects(rows: list[dict], with_spans: bool) -> list[dict]:
+    mentions = []
+    for row in rows:
+        text = row["text"]
+        for m in find_aspects(text, split_sentences(text)):
+            mention = {"review_id": row["review_id"], "chunk_index": 0, "name": m.name, "kind": "aspect", "role": None,
+                       "surface": m.surface, "char_start": m.char_start, "char_end": m.char_end,
+                       "sentiment": m.sentiment, "sentence_start": None, "sentence_end": None}
+            if with_spans:
+                mention.update(sentence_start=m.sentence_start, sentence_end=m.sentence_end)
+            mentions.append(mention)
+    return mentions
+
+
+def test_stored_sentence_spans_quote_what_splitting_the_text_at_publish_quoted(work):
+    texts = ["Mr. Okafor’s direction is précis — naïve? Never. The cinematography glows 🌙 in every frame.",
+             "The score (by Ms. Lind) swells; the pacing drags. Dir. Ruiz keeps the plot taut until the end",
+             "Wonderful acting.  The screenplay, alas, is thin… The editing? Sharp as a tack."]
+    rows = [review_row(i, "F", text=t) for i, t in enumerate(texts)]
+    sentences = {}
+    for with_spans in (False, True):  # False: a file loaded before spans were stored
+        publish(work, rows, mentions=_extracted_aspects(rows, with_spans))
+        sentences[with_spans] = work.execute("""SELECT review_id, char_start, sentence_start, sentence_end, sentence
+                                                FROM staging.mention_sentences ORDER BY ALL""").fetchall()
+    assert len(sentences[True]) >= 6
+    assert sentences[True] == sentences[False]
+    assert all(texts[int(rid[-1])][a:b] == sentence for rid, _, a, b, sentence in sentences[True])
 
 
 def test_film_people_count_mentions_reviews_and_mean_sentiment(work):
