@@ -88,7 +88,7 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
 
 def canonical_url(tree, url: str) -> str:
     """The page's <link rel=canonical> resolved against its URL, or the URL itself."""
-    for href in tree.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href'):
+    for href in _xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')(tree):
         if href.strip():
             return urljoin(url, href.strip())
     return url
@@ -106,7 +106,7 @@ def main_text(html, url: str) -> str:
 def jsonld_objects(tree) -> list[dict]:
     """Every JSON-LD object on the page, flattening @graph and top-level arrays; invalid blocks skipped."""
     objects: list[dict] = []
-    for script in tree.xpath('//script[contains(translate(@type,"JSONLD","jsonld"),"ld+json")]'):
+    for script in _xpath('//script[contains(translate(@type,"JSONLD","jsonld"),"ld+json")]')(tree):
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):
@@ -235,7 +235,7 @@ def _fill_rating(page: ParsedPage, container, review: dict | None) -> None:
 
 
 def _data_rating(container) -> dict | None:
-    for element in container.xpath(".//*[@data-rating or @data-score]"):
+    for element in _xpath(".//*[@data-rating or @data-score]")(container):
         value = element.get("data-rating") or element.get("data-score")
         best = element.get("data-best") or element.get("data-max") or element.get("data-scale")
         return {"ratingValue": value, "bestRating": best, "worstRating": element.get("data-worst")}
@@ -258,11 +258,17 @@ def _credits(item: dict) -> list[Credit]:
     return list(dict.fromkeys(credits))
 
 
+@functools.lru_cache(maxsize=None)
+def _xpath(expression: str) -> etree.XPath:
+    """The expression compiled once: lxml compiles a string given to .xpath() on every call."""
+    return etree.XPath(expression)
+
+
 def _strip_boilerplate(tree):
     # Decided on the intact tree, then dropped: a drop only detaches subtrees, so no other decision changes.
     marked = [e for e in _MARKED(tree) if _is_boilerplate(e.get("class", ""), e.get("id", ""), e.get("role", ""))]
     tagged = [e for e in tree.iter(*_BOILERPLATE_TAGS, "footer")
-              if e.tag != "footer" or not e.xpath("ancestor::article")]  # a footer inside an article is the review's
+              if e.tag != "footer" or not _xpath("ancestor::article")(e)]  # a footer inside an article is the review's
     for element in marked + tagged:
         if element.getparent() is not None:  # not the root, nor dropped already
             element.drop_tree()
@@ -280,7 +286,7 @@ def _is_boilerplate(css_class: str, element_id: str, role: str) -> bool:
 
 def _review_container(tree):
     for xpath in ("//article", '//*[contains(@itemtype,"Review")]', "//main", "//body"):
-        found = tree.xpath(xpath)
+        found = _xpath(xpath)(tree)
         if found:
             return found[0]
     return tree
@@ -295,7 +301,7 @@ _BYLINE_XPATHS = (
 
 def _drop_bylines(tree, max_words: int = 15):
     """Remove short byline elements ("Reviewed by X on <date>"): the critic is metadata, not review text."""
-    for element in tree.xpath(_BYLINE_XPATHS[0]):
+    for element in _xpath(_BYLINE_XPATHS[0])(tree):
         if element.getparent() is not None and len(element.text_content().split()) <= max_words:
             element.drop_tree()
     return tree
@@ -303,8 +309,8 @@ def _drop_bylines(tree, max_words: int = 15):
 
 def _byline(tree) -> str | None:
     for xpath in _BYLINE_XPATHS:
-        for element in tree.xpath(xpath):
-            if element.xpath('ancestor-or-self::*[contains(@class,"comment")]'):
+        for element in _xpath(xpath)(tree):
+            if _xpath('ancestor-or-self::*[contains(@class,"comment")]')(element):
                 continue  # a commenter is not the critic
             name = _byline_name(element)
             if name:
@@ -315,7 +321,7 @@ def _byline(tree) -> str | None:
 def _byline_name(element) -> str | None:
     """The person's name in a byline element, without 'By', titles, dates or outlet."""
     text = element.text_content()
-    for stamp in element.xpath(".//time"):
+    for stamp in _xpath(".//time")(element):
         text = text.replace(stamp.text_content(), " ")
     text = re.sub(r"^(by|words by|reviewed by|review by)\s+", "", " ".join(text.split()), flags=re.I)
     text = re.split(r"\s*[|,—–]\s*|\s+-\s+|\s+(?:on|for)\b", text)[0].strip()
@@ -324,7 +330,7 @@ def _byline_name(element) -> str | None:
 
 def _meta_tags(tree) -> dict[str, str]:
     meta = {}
-    for element in tree.xpath("//meta[@content]"):
+    for element in _xpath("//meta[@content]")(tree):
         key = (element.get("property") or element.get("name") or "").strip().lower()
         if key and key not in meta:
             meta[key] = element.get("content").strip()
@@ -388,11 +394,11 @@ def _year(value) -> int | None:
 
 
 def _first_text(tree, xpath: str) -> str | None:
-    found = tree.xpath(xpath)
+    found = _xpath(xpath)(tree)
     text = " ".join(found[0].text_content().split()) if found else ""
     return text or None
 
 
 def _first_attr(tree, xpath: str) -> str | None:
-    found = tree.xpath(xpath)
+    found = _xpath(xpath)(tree)
     return str(found[0]) if found else None
