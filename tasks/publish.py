@@ -122,6 +122,7 @@ def _write_film_map(con, config: Config) -> None:
     # the films, deduplicated once: the films, film_meters and film_consensus models and _write_consensus read them
     con.execute("""CREATE OR REPLACE TABLE staging.film_keys AS
                    SELECT DISTINCT film_key, film_id, title, year FROM staging.film_map ORDER BY film_key""")
+    con.execute("COMMENT ON TABLE staging.film_keys IS 'Grain: one row per film (film_key; film_id unique).'")
 
 
 def _write_top_critics(con, config: Config) -> None:
@@ -138,6 +139,8 @@ def _write_mention_sentences(con, rows_per_slice: int = 2_000) -> None:
                           substring(reviews.text, sentence_start + 1, sentence_end - sentence_start) AS sentence
                    FROM staging.mentions AS mentions JOIN reviews USING (review_id)
                    WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NOT NULL""")
+    con.execute("COMMENT ON TABLE staging.mention_sentences IS "
+                "'Grain: one row per published aspect mention (review_id, char_start) and the sentence around it.'")
     _add_unstored_sentences(con, rows_per_slice)
 
 
