@@ -20,10 +20,10 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 def timed_run(base_url: str, work: Path, runner: str, batch_size: int) -> dict:
     """One nightly run into a fresh database; pages settled per second of wall time."""
-    from schemas.config import config_to_toml
-    from flows.demo_site import demo_config
-    from flows.nightly import nightly
-    from flows.runners import with_runner
+    from critics.schemas.config import config_to_toml
+    from critics.flows.demo_site import demo_config
+    from critics.flows.nightly import nightly
+    from critics.flows.runners import with_runner
 
     config = work / ("dask.toml" if "dask" in runner else "local.toml")
     # top-level keys must precede the first table, so batch_size goes first
@@ -37,7 +37,7 @@ def timed_run(base_url: str, work: Path, runner: str, batch_size: int) -> dict:
 
 
 def main() -> None:
-    from flows.demo_site import serve_demo
+    from critics.flows.demo_site import serve_demo
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)

@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from schemas.records import Credit  # noqa: E402
-from tasks.chunk import split_sentences  # noqa: E402
-from tasks.mentions import find_mentions  # noqa: E402
+from critics.schemas.records import Credit  # noqa: E402
+from critics.tasks.text.chunk import split_sentences  # noqa: E402
+from critics.tasks.extract.mentions import find_mentions  # noqa: E402
 
 DEFAULT_REALDATA = ROOT.parent / "shared" / "realdata"
 LABELS = ROOT / "data" / "eval" / "uncredited_person_labels.tsv"

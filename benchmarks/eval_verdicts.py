@@ -2,7 +2,7 @@
 
 Rows: rt-polarity 10-fold CV (retraining the shipped recipe per fold), rt_flatiron snippets of the films
 held out of the shipped model, Pang & Lee full reviews scored by the shipped model sentence by sentence,
-throughput, and the rating-cutoff accuracy from tasks.training.cutoffs (when available).
+throughput, and the rating-cutoff accuracy from critics.tasks.training.cutoffs (when available).
 
 Usage: python benchmarks/eval_verdicts.py [--realdata DIR] [--sample N] [--json OUT]
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.textmodel import TextModel, default_model, lexicon_prob_fresh  # noqa: E402
-from tasks.training import text_model as tr  # noqa: E402
+from critics.tasks.extract.textmodel import TextModel, default_model, lexicon_prob_fresh  # noqa: E402
+from critics.tasks.training import text_model as tr  # noqa: E402
 
 SEED = 0
 
@@ -110,9 +110,9 @@ def eval_full_reviews(model: TextModel, realdata: Path, sample: int | None = Non
 
 
 def eval_cutoffs(realdata: Path) -> dict | None:
-    """Rating-cutoff accuracies from tasks.training.cutoffs, or None when that module is unavailable."""
+    """Rating-cutoff accuracies from critics.tasks.training.cutoffs, or None when that module is unavailable."""
     try:
-        from tasks.training.cutoffs import evaluate_cutoffs
+        from critics.tasks.training.cutoffs import evaluate_cutoffs
     except ImportError:
         return None
     return evaluate_cutoffs(realdata, folds=5, seed=0)

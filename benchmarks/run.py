@@ -6,7 +6,7 @@ Serves a large generated site (benchmarks/site.py) on loopback from its own proc
 in a fresh child process with a fresh database:
   plain     the nightly steps called directly (no Prefect), timed stage by stage;
   parallel  the same with parse+clean+extract on a process pool (tasks/parallel.py);
-  flow      the real Prefect flow (flows.nightly.nightly), then again over the unchanged site;
+  flow      the real Prefect flow (critics.flows.nightly.nightly), then again over the unchanged site;
 and in this process the baselines: trafilatura.extract alone (floor), requests + BeautifulSoup +
 row-by-row inserts (naive), and publish over 1M synthetic reviews against Polars (skipped by --quick).
 """
@@ -47,7 +47,7 @@ def load_site_module():
 
 def prefect_env(home: Path) -> dict[str, str]:
     """Environment for a child: its own Prefect home and embedded server, no analytics."""
-    from flows.serve import SERVER_SETTINGS
+    from critics.flows.serve import SERVER_SETTINGS
 
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
@@ -72,21 +72,20 @@ class StageClock:
 
 def plain_crawl(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
     """plain_steps with the work file held open for the run, as the flows hold it."""
-    from tasks import load
-
+    from critics.tasks.warehouse import load
     with load.held_open(db):
         return plain_steps(config, db, workers)
 
 
 def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
-    """flows.nightly.crawl step for step, calling each task's plain function (Task.fn) without Prefect.
+    """critics.flows.nightly.crawl step for step, calling each task's plain function (Task.fn) without Prefect.
 
     With workers, the shape is the flow's: the pool starts with the run, the next batch is fetched on a thread,
     and parse+clean+extract of `workers + 1` batches are in flight while this process loads the oldest."""
-    from flows import steps
-    from flows.nightly import make_fetcher, new_run_id
-    from tasks import batch as stages
-    from tasks.batch import Batch, batched
+    from critics.flows import steps
+    from critics.flows.nightly import make_fetcher, new_run_id
+    from critics.tasks.runtime import batch as stages
+    from critics.tasks.runtime.batch import Batch, batched
 
     clock = StageClock()
     with clock("discover"):
@@ -121,8 +120,8 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
 def parallel_batches(db: str, run_id: str, frontier, fetcher, config, workers: int, seen: dict,
                      clock: StageClock) -> None:
     """The flow's batch loop without Prefect: fetch ahead on a thread, process on the pool, load in order."""
-    from flows import steps
-    from flows.nightly import fetched_batches
+    from critics.flows import steps
+    from critics.flows.nightly import fetched_batches
 
     pending = []
     for batch in fetched_batches(db, frontier, fetcher, config, fetch=steps.fetch_pages.fn):
@@ -135,23 +134,21 @@ def parallel_batches(db: str, run_id: str, frontier, fetcher, config, workers: i
 
 def start_batch(batch, config, workers: int):
     """Hand a fetched batch's pages to the pool, as the flow's process step does."""
-    from tasks import parallel, stage
-
+    from critics.tasks.runtime import pool as parallel, stage
     return batch, parallel.start_batch(stage.work_of(batch), config, workers)
 
 
 def finish_batch(started, seen: dict):
     """Collect a started batch and dedupe its reviews, as the flow's settle step does."""
-    from tasks import parallel, stage
-    from tasks.batch import dedupe_canonical
+    from critics.tasks.runtime import pool as parallel, stage
+    from critics.tasks.runtime.batch import dedupe_canonical
 
     batch, futures = started
     return dedupe_canonical(stage.merge(batch, parallel.finish_batch(futures, batch)), seen)
 
 
 def finish_and_load(started, seen: dict, db: str, run_id: str, clock: StageClock) -> None:
-    from flows import steps
-
+    from critics.flows import steps
     with clock("wait for pool"):
         batch = finish_batch(started, seen)
     with clock("load"):
@@ -160,8 +157,7 @@ def finish_and_load(started, seen: dict, db: str, run_id: str, clock: StageClock
 
 def plain_publish(db: str, config, run_id: str) -> dict:
     """The publish task's work without its Prefect UI artifacts (those count as Prefect machinery)."""
-    from tasks import load, publish
-
+    from critics.tasks.warehouse import load, publish
     with load.open_work(db) as con:
         summary = load.finish_run(con, run_id)
         publish.build_marts(con, config)
@@ -171,10 +167,9 @@ def plain_publish(db: str, config, run_id: str) -> dict:
 
 def child_plain(config_path: str, db: str, workers: int) -> dict:
     """One run of the plain steps; stage CPU and wall, peak RSS."""
-    import flows.nightly  # noqa: F401 (imports Prefect before the clock starts, as a long-lived process would)
-    from schemas.config import load_config
-    from tasks import parallel
-
+    import critics.flows.nightly  # noqa: F401 (imports Prefect before the clock starts, as a long-lived process would)
+    from critics.schemas.config import load_config
+    from critics.tasks.runtime import pool as parallel
     config = load_config(config_path)
     before, workers_before = _cpu(), _children_cpu()
     start = time.perf_counter()
@@ -205,7 +200,7 @@ def child_flow(config_path: str, db: str) -> dict:
 
     warm_up()  # starts the embedded Prefect server, which a scheduled deployment already has running
     startup = time.perf_counter() - start
-    from flows.nightly import nightly
+    from critics.flows.nightly import nightly
 
     runs = []
     # third: sitemap lastmod trust off, so every page costs a conditional GET (a site without honest lastmods)
@@ -301,8 +296,8 @@ def child_dask(config_path: str, db: str) -> dict:
         return 1
 
     warm_up()
-    from flows.nightly import nightly
-    from flows.runners import with_runner
+    from critics.flows.nightly import nightly
+    from critics.flows.runners import with_runner
 
     before, start = _cpu(), time.perf_counter()
     summary = with_runner(nightly, config_path)(config_path=config_path, db=db)
@@ -367,9 +362,9 @@ def publish_at_scale(work: Path, reviews: int = 1_000_000, films: int = 20_000, 
     sides read the same inputs (the internal review_facts columns film_meters reads, the film keys and titles,
     consensus_history, staging.consensus_text) and produce the same film_consensus rows, which are compared.
     """
-    from schemas.config import config_from_dict
-    from tasks import load, publish
-    from tasks.load import query_frame
+    from critics.schemas.config import config_from_dict
+    from critics.tasks.warehouse import load, publish
+    from critics.tasks.warehouse.load import query_frame
 
     db = work / "publish.duckdb"
     config = config_from_dict({"sources": [{"name": "Synthetic", "start_urls": ["http://127.0.0.1/"]}],
@@ -458,7 +453,7 @@ def polars_consensus(reviews, films, config, history, texts, published_at, publi
     """
     import polars as pl
 
-    from tasks.publish import MIN_SCORED_FOR_LABEL
+    from critics.tasks.warehouse.publish import MIN_SCORED_FOR_LABEL
 
     s, z = config.consensus, 1.959963984540054
     col, fresh, top = pl.col, pl.col("is_fresh"), pl.col("is_top_critic")

@@ -1,0 +1,1 @@
+"""The Prefect layer: flows, their thin tasks, deployments and the command line."""

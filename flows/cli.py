@@ -8,7 +8,8 @@ import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from schemas.config import DEFAULT_DB, REPO_ROOT, ConfigError, check_url, toml_str
+from critics.schemas.paths import data_dir, default_db
+from critics.schemas.config import ConfigError, check_url, toml_str
 
 EXIT_BAD_INPUT = 2
 
@@ -16,6 +17,8 @@ EXIT_BAD_INPUT = 2
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `critics` console script."""
     args = _parser().parse_args(argv)
+    if args.data_dir:
+        os.environ["CRITICS_HOME"] = str(Path(args.data_dir).expanduser().resolve())
     _prefect_environment(args.command)
     try:
         return args.handler(args)
@@ -42,8 +45,8 @@ def cmd_run(args) -> int:
     with ExitStack() as stack:
         config_path = args.config or stack.enter_context(_demo_config_file())
         _check_config(config_path)
-        from flows.nightly import nightly
-        from flows.runners import with_runner
+        from critics.flows.nightly import nightly
+        from critics.flows.runners import with_runner
 
         check_unlocked(db)
         summary = with_runner(nightly, str(config_path))(config_path=str(config_path), db=str(db))
@@ -57,8 +60,8 @@ def cmd_scrape(args) -> int:
     with ExitStack() as stack:
         config_path = args.config or stack.enter_context(_scrape_config_file(urls))
         _check_config(config_path)
-        from flows.nightly import scrape
-        from flows.runners import with_runner
+        from critics.flows.nightly import scrape
+        from critics.flows.runners import with_runner
 
         check_unlocked(db)
         summary = with_runner(scrape, str(config_path))(urls=urls, config_path=str(config_path), db=str(db))
@@ -67,11 +70,11 @@ def cmd_scrape(args) -> int:
 
 def cmd_report(args) -> int:
     """Write the static HTML consensus report from the published database."""
-    db = Path(args.db) if args.db else DEFAULT_DB
+    db = Path(args.db) if args.db else default_db()
     if not db.is_file():
         raise UsageError(f"no published database at {db}; run `critics run` first or pass --db FILE")
     out = Path(args.out) if args.out else db.parent / "report"
-    from tasks.report import write_report
+    from critics.tasks.warehouse.report import write_report
 
     index = write_report(db, out)
     print(f"Report: {index}")
@@ -83,7 +86,7 @@ def cmd_serve(args) -> int:
     db = _check_db(args.db)
     if args.config:
         _check_config(args.config)
-    from flows.serve import serve
+    from critics.flows.serve import serve
 
     try:
         return serve(args.config, str(db))
@@ -94,7 +97,7 @@ def cmd_serve(args) -> int:
 
 def check_unlocked(db: Path) -> None:
     """A clear one-line error when another run is writing this database."""
-    from tasks.runlock import RunLockedError, check_unlocked as probe
+    from critics.tasks.runtime.runlock import RunLockedError, check_unlocked as probe
 
     try:
         probe(db)
@@ -105,7 +108,7 @@ def check_unlocked(db: Path) -> None:
 def _report(summary: dict[str, int], db: Path) -> int:
     import duckdb
 
-    from tasks.publish import consensus_table
+    from critics.tasks.warehouse.publish import consensus_table
 
     print(f"URLs discovered: {summary['discovered']} = loaded {summary['loaded']} + unchanged "
           f"{summary['unchanged']} + rejected {summary['rejected']} + out of scope {summary['out_of_scope']}")
@@ -131,7 +134,7 @@ def format_table(rows: list[dict]) -> str:
 @contextmanager
 def _demo_config_file():
     """The built-in demo site, served while the run lasts, with its config in a temporary folder."""
-    from flows.demo_site import running_demo
+    from critics.flows.demo_site import running_demo
 
     with tempfile.TemporaryDirectory(prefix="critics-demo-") as tmp, running_demo(Path(tmp)) as path:
         yield path
@@ -156,7 +159,7 @@ def _loopback_rate(urls: list[str]) -> float:
 
 
 def _check_config(path) -> None:
-    from schemas.config import load_config
+    from critics.schemas.config import load_config
 
     load_config(path)
 
@@ -169,7 +172,7 @@ def _check_url(url: str) -> str:
 
 
 def _check_db(value: str | None) -> Path:
-    db = Path(value) if value else DEFAULT_DB
+    db = Path(value) if value else default_db()
     if db.is_dir():
         raise UsageError(f"--db {db} is a directory; give a file path such as {db / 'critics.duckdb'}")
     try:
@@ -185,7 +188,7 @@ def _check_db(value: str | None) -> Path:
 def _prefect_environment(command: str = "run") -> None:
     """Settings Prefect reads at import: embedded server state under data/, analytics off, quiet logs."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.serve import serve_environment, server_environment
+    from critics.flows.serve import serve_environment, server_environment
 
     if command == "serve":
         serve_environment()  # its own PREFECT_HOME and API URL; the runner's logs stay at INFO
@@ -196,28 +199,32 @@ def _prefect_environment(command: str = "run") -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if "PREFECT_API_URL" not in os.environ:
         # The embedded server keeps its own database, never the one a running `critics serve` uses.
-        os.environ.setdefault("PREFECT_HOME", str(REPO_ROOT / "data" / "prefect" / "embedded"))
+        os.environ.setdefault("PREFECT_HOME", str(data_dir() / "prefect" / "embedded"))
     # Prefect's SQLite store cannot create missing parent folders itself.
     Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")).expanduser().mkdir(parents=True, exist_ok=True)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="critics", description="Open critic-consensus pipeline.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="folder for generated files: databases, archive, Prefect state ($CRITICS_HOME, default ./data)")
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="one full nightly run (the built-in demo site without --config)")
+    run = commands.add_parser("run", parents=[common], help="one full nightly run (the built-in demo site without --config)")
     run.add_argument("--config", help="TOML config file")
-    run.add_argument("--db", help=f"DuckDB file to publish (default {DEFAULT_DB.relative_to(REPO_ROOT)})")
+    run.add_argument("--db", help="DuckDB file to publish (default: critics.duckdb in the data folder)")
     run.set_defaults(handler=cmd_run)
-    scrape = commands.add_parser("scrape", help="run the pipeline for given URLs (pages, sitemaps, feeds, listings)")
+    scrape = commands.add_parser("scrape", parents=[common], help="run the pipeline for given URLs (pages, sitemaps, feeds, listings)")
     scrape.add_argument("urls", nargs="+", metavar="URL")
     scrape.add_argument("--config", help="TOML config file")
     scrape.add_argument("--db", help="DuckDB file to publish")
     scrape.set_defaults(handler=cmd_scrape)
-    serve = commands.add_parser("serve", help="start (or reuse) the local Prefect server and UI and serve the deployments")
+    serve = commands.add_parser("serve", parents=[common], help="start (or reuse) the local Prefect server and UI and serve the deployments")
     serve.add_argument("--config", help="TOML config file (default: the built-in demo site, served while serving)")
-    serve.add_argument("--db", help=f"DuckDB file to publish (default {DEFAULT_DB.relative_to(REPO_ROOT)})")
+    serve.add_argument("--db", help="DuckDB file to publish (default: critics.duckdb in the data folder)")
     serve.set_defaults(handler=cmd_serve)
-    report = commands.add_parser("report", help="write the HTML consensus report (index plus one page per film)")
+    report = commands.add_parser("report", parents=[common], help="write the HTML consensus report (index plus one page per film)")
     report.add_argument("--db", help="published DuckDB file to read")
     report.add_argument("--out", help="folder to write the report into (default: report/ beside the database)")
     report.set_defaults(handler=cmd_report)

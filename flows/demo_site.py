@@ -11,9 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from schemas.config import REPO_ROOT, Config, config_from_dict, config_to_toml
+from critics.schemas.paths import package_data
+from critics.schemas.config import Config, config_from_dict, config_to_toml
 
-DEMO_ROOT = REPO_ROOT / "data" / "demo_site"
+DEMO_ROOT = package_data("demo_site")
 PLACEHOLDER = b"__BASE__"
 
 

@@ -8,16 +8,16 @@ from datetime import date, datetime, timezone
 
 from prefect import flow
 
-from flows.runners import in_flight
-from flows.steps import (advance_progress, archived_pages, begin_run, discover, drop_orphans, fetch_pages,
+from critics.flows.runners import in_flight
+from critics.flows.steps import (advance_progress, archived_pages, begin_run, discover, drop_orphans, fetch_pages,
                          load_batch, process_batch, publish, read_archive, read_config, record_discovery, republish,
                          skip_unchanged, start_progress, start_workers)
-from schemas.config import DEFAULT_DB, Config
-from tasks import stage
-from tasks.batch import Batch, batched, dedupe_canonical
-from tasks.fetch import Fetcher
-from tasks.load import held_open
-from tasks.runlock import writer_lock
+from critics.schemas.config import DEFAULT_DB, Config
+from critics.tasks.runtime import stage
+from critics.tasks.runtime.batch import Batch, batched, dedupe_canonical
+from critics.tasks.acquire.fetch import Fetcher
+from critics.tasks.warehouse.load import held_open
+from critics.tasks.runtime.runlock import writer_lock
 
 
 @flow(name="nightly")

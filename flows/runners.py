@@ -1,7 +1,7 @@
 """Which Prefect task runner a run uses, chosen by the config's [runner] section at the flow's entry."""
 from __future__ import annotations
 
-from schemas.config import RunnerSettings, load_config
+from critics.schemas.config import RunnerSettings, load_config
 
 
 def task_runner(settings: RunnerSettings):

@@ -12,9 +12,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from schemas.config import DEFAULT_DB, REPO_ROOT, Config, ConfigError, load_config
+from critics.schemas.paths import data_dir
+from critics.schemas.config import DEFAULT_DB, Config, ConfigError, load_config
 
-SERVE_HOME = REPO_ROOT / "data" / "prefect" / "serve"  # never the embedded home that `critics run` uses
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 4200
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 STARTUP_TIMEOUT_S = 180  # first start runs the server's database migrations
@@ -33,7 +33,7 @@ def server_environment() -> None:
 
 def serve_environment() -> str:
     """Settings for the server and everything it starts; returns the API URL (call before importing prefect)."""
-    os.environ.setdefault("PREFECT_HOME", str(SERVE_HOME))
+    os.environ.setdefault("PREFECT_HOME", str(data_dir() / "prefect" / "serve"))  # never the embedded home
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     server_environment()
     host = os.environ.get("PREFECT_SERVER_API_HOST", DEFAULT_HOST)
@@ -67,7 +67,7 @@ def deployments(config: Config, config_path: str, db: str) -> list:
     """The four deployments, each with its config and database filled in as default parameters."""
     from prefect.schedules import Cron
 
-    from flows.nightly import nightly, publish_tables, reprocess, scrape
+    from critics.flows.nightly import nightly, publish_tables, reprocess, scrape
 
     defaults = {"config_path": config_path, "db": db}
     return [
@@ -144,7 +144,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def demo_config_file():
     """Serve the built-in demo site while serving, with its config written into the state folder."""
-    from flows.demo_site import running_demo
+    from critics.flows.demo_site import running_demo
 
     return running_demo(Path(os.environ["PREFECT_HOME"]).expanduser())
 

@@ -8,14 +8,15 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from schemas.config import Config, load_config
-from tasks import batch as steps
-from tasks import incremental, load, parallel, publish as publishing, stage
-from tasks.batch import Batch
-from tasks.crawl import Frontier, assign_urls, discover_source
-from tasks.fetch import Fetcher
-from tasks.faults import pause_point
-from tasks.progress import Progress, print_line
+from critics.schemas.config import Config, load_config
+from critics.tasks.runtime import batch as steps
+from critics.tasks.warehouse import incremental, load, publish as publishing
+from critics.tasks.runtime import pool as parallel, stage
+from critics.tasks.runtime.batch import Batch
+from critics.tasks.acquire.discovery import Frontier, assign_urls, discover_source
+from critics.tasks.acquire.fetch import Fetcher
+from critics.tasks.runtime.faults import pause_point
+from critics.tasks.runtime.progress import Progress, print_line
 
 DB_RETRIES = dict(retries=2, retry_delay_seconds=1)
 
@@ -177,8 +178,9 @@ def publish(db: str, config: Config, run_id: str) -> dict[str, int]:
     """Rebuild the marts in one transaction, swap in the reader snapshot, export, and leave UI artifacts."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    from tasks import artifacts, exports
+    from critics.tasks.runtime import artifacts
 
+    from critics.tasks.warehouse import exports
     with load.open_work(db) as con:
         summary = load.finish_run(con, run_id)
         publishing.build_marts(con, config)

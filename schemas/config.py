@@ -7,8 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = REPO_ROOT / "data" / "critics.duckdb"
+from critics.schemas.paths import data_dir, default_db
+
+DEFAULT_DB = default_db()  # as resolved at import; the CLI resolves it again after --data-dir
 
 
 class ConfigError(ValueError):

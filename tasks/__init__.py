@@ -1,0 +1,1 @@
+"""Pipeline step logic by stage, plain Python without Prefect: acquire, text, extract, warehouse, runtime."""

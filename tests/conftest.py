@@ -16,7 +16,7 @@ os.environ.pop("PREFECT_API_URL", None)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-from flows.serve import server_environment  # noqa: E402 (after the settings above; imports no Prefect)
+from critics.flows.serve import server_environment  # noqa: E402 (after the settings above; imports no Prefect)
 
 server_environment()  # the embedded servers run as `critics run` runs them
 
@@ -39,8 +39,8 @@ class DemoRun:
 
 def write_demo_config(base_url: str, path: Path) -> Path:
     """The built-in demo config for base_url, as a TOML file."""
-    from schemas.config import config_to_toml
-    from flows.demo_site import demo_config
+    from critics.schemas.config import config_to_toml
+    from critics.flows.demo_site import demo_config
 
     path.write_text(config_to_toml(demo_config(base_url)), encoding="utf-8")
     return path
@@ -57,7 +57,7 @@ def demo_site_copy(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_server(demo_site_copy):
     """The private demo site served on loopback for the whole session (stable URLs across runs)."""
-    from flows.demo_site import serve_demo
+    from critics.flows.demo_site import serve_demo
 
     with serve_demo(demo_site_copy) as base_url:
         yield base_url
@@ -66,8 +66,8 @@ def demo_server(demo_site_copy):
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory, demo_site_copy, demo_server) -> DemoRun:
     """Crawl the demo site once over loopback into a fresh DuckDB file through the nightly flow."""
-    from flows.demo_site import load_truth
-    from flows.nightly import nightly
+    from critics.flows.demo_site import load_truth
+    from critics.flows.nightly import nightly
 
     work = tmp_path_factory.mktemp("demo-run")
     config_path = write_demo_config(demo_server, work / "demo.toml")

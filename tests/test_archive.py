@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.archive import archive_path, content_hash, load, store
+from critics.tasks.acquire.archive import archive_path, content_hash, load, store
 
 
 @pytest.mark.parametrize("body", [b"", b"<html>review</html>", bytes(range(256)) * 50, "Bücher – é".encode()])

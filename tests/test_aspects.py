@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from tasks.aspects import clause_spans, find_aspects
-from tasks.chunk import split_sentences
+from critics.tasks.extract.aspects import clause_spans, find_aspects
+from critics.tasks.text.chunk import split_sentences
 
 _LEXICON = {"superb": 1.0, "great": 1.0, "good": 0.6, "mess": -1.0, "bad": -0.8, "dull": -0.8}
 
@@ -75,7 +75,7 @@ def test_clause_splitting_ignores_non_contrast_markers(text, pieces):
 
 def test_first_letter_classes_match_what_ignorecase_matches():
     # _any_word spells out each first letter's case class; it must accept exactly the characters re.I would.
-    from tasks.aspects import _FOLDS_TO
+    from critics.tasks.extract.aspects import _FOLDS_TO
     every_char = "".join(map(chr, range(0x110000)))
     for letter in "abcdefghijklmnopqrstuvwxyz":
         folded = set(re.findall(letter, every_char, re.I)) - {letter, letter.upper()}
@@ -83,7 +83,7 @@ def test_first_letter_classes_match_what_ignorecase_matches():
 
 
 def test_term_regex_matches_like_one_ignorecase_alternation():
-    from tasks.aspects import _TERM_RE, _TERMS
+    from critics.tasks.extract.aspects import _TERM_RE, _TERMS
     text = "Performances, ACTION SCENES, Stunt   work; the ſcore, the Kelvin-free plot and a set-pieces sCRIPT."
     plain = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in _TERMS)
                        + r")(?![\w-])", re.IGNORECASE)

@@ -96,7 +96,7 @@ def _config(sites: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def bad_run(tmp_path_factory, caplog_module):
     """One nightly run over the whole corpus, with a fake secret in the environment."""
-    from flows.nightly import nightly
+    from critics.flows.nightly import nightly
 
     work = tmp_path_factory.mktemp("bad-run")
     patch = pytest.MonkeyPatch()

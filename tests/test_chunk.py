@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.chunk import chunk_index_at, chunk_text, split_sentences
+from critics.tasks.text.chunk import chunk_index_at, chunk_text, split_sentences
 
 
 @pytest.mark.parametrize("text, sentences", [

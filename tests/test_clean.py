@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.records import Credit, ParsedPage
-from tasks.clean import clean_page, decode_html, repair_text
+from critics.schemas.records import Credit, ParsedPage
+from critics.tasks.text.clean import clean_page, decode_html, repair_text
 
 
 @pytest.mark.parametrize("body, content_type, expected", [

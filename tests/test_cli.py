@@ -8,7 +8,7 @@ import sys
 import duckdb
 import pytest
 
-CRITICS = [sys.executable, "-m", "flows.cli"]
+CRITICS = [sys.executable, "-m", "critics.flows.cli"]
 
 
 def critics(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

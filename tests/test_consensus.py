@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.consensus import AspectStat, Evidence, build_consensus, is_supported
+from critics.tasks.warehouse.consensus import AspectStat, Evidence, build_consensus, is_supported
 
 
 def stat(aspect: str, positive: int, negative: int, neutral: int = 0) -> AspectStat:

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.runners import in_flight, task_runner
-from schemas.config import ConfigError, RunnerSettings, config_from_dict, load_config
+from critics.flows.runners import in_flight, task_runner
+from critics.schemas.config import ConfigError, RunnerSettings, config_from_dict, load_config
 from conftest import write_demo_config
 
 pytest.importorskip("prefect_dask")
@@ -46,8 +46,8 @@ def public_tables(db: Path) -> list[str]:
 
 @pytest.mark.timeout(300)
 def test_local_cluster_run_equals_default_run_row_for_row(demo_server, tmp_path):
-    from flows.nightly import nightly
-    from flows.runners import with_runner
+    from critics.flows.nightly import nightly
+    from critics.flows.runners import with_runner
 
     dbs = {}
     for name, runner in [("local", 'kind = "local"'), ("dask", 'kind = "dask"\nworkers = 2')]:
@@ -84,12 +84,11 @@ def test_each_runner_keeps_one_batch_per_worker_process_plus_one_in_flight():
 
 
 def test_what_workers_receive_and_return_pickles(demo_server, tmp_path):
-    from flows.demo_site import load_truth
-    from flows.nightly import make_fetcher
-    from tasks.batch import Batch, fetch_batch
-    from tasks.crawl import Target
-    from tasks import stage
-
+    from critics.flows.demo_site import load_truth
+    from critics.flows.nightly import make_fetcher
+    from critics.tasks.runtime.batch import Batch, fetch_batch
+    from critics.tasks.acquire.discovery import Target
+    from critics.tasks.runtime import stage
     config = load_config(demo_config_with_runner(demo_server, tmp_path / "c.toml", 'kind = "dask"'))
     url = demo_server + load_truth()["reviews"][0]["path"]
     batch = fetch_batch(Batch([Target(url=url, source="Critics Demo")]), make_fetcher(config), tmp_path / "raw")

@@ -259,7 +259,7 @@ def test_format_lab_covers_every_format_and_look_alike_once(truth):
 
 
 def test_format_lab_truth_agrees_with_the_rating_parser(truth):
-    from tasks.ratings import parse_rating_text
+    from critics.tasks.extract.ratings import parse_rating_text
 
     for r in (r for r in truth["reviews"] if r["outlet"] == LAB and r["has_rating"] and "/" not in r["rating_raw"]):
         rating = parse_rating_text(r["rating_raw"], 4.0 if r["format_case"].startswith("bare-number") else None)

@@ -5,8 +5,8 @@ import gzip
 
 import pytest
 
-from tasks import discover
-from tasks.discover import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
+from critics.tasks.acquire import documents as discover
+from critics.tasks.acquire.documents import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
 
 BASE = "https://reviews.example/"
 SM_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

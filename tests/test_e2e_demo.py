@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
-from tasks.textmodel import default_model
+from critics.tasks.extract.textmodel import default_model
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -122,7 +122,7 @@ def test_mention_offsets_slice_the_review_text_exactly(db):
 
 
 def test_people_credited_on_the_page_and_named_in_the_text_are_found(demo_run, db):
-    from tasks.load import work_path
+    from critics.tasks.warehouse.load import work_path
 
     reviews = _reviews_by_path(db)
     with duckdb.connect(str(work_path(demo_run.db)), read_only=True) as work:
@@ -148,7 +148,7 @@ def test_every_public_table_states_its_grain(db):
 
 
 def test_second_run_over_unchanged_site_changes_no_count(demo_run, tmp_path):
-    from flows.nightly import nightly
+    from critics.flows.nightly import nightly
 
     def counts(path):
         with duckdb.connect(str(path), read_only=True) as con:
@@ -170,7 +170,7 @@ def test_second_run_over_unchanged_site_changes_no_count(demo_run, tmp_path):
 ])
 def test_scrape_loads_each_canonical_page_once(demo_run, tmp_path, starts, review_count):
     review_count = review_count or len(demo_run.truth["reviews"])
-    from flows.nightly import scrape
+    from critics.flows.nightly import scrape
 
     db = tmp_path / "critics.duckdb"
     summary = scrape(urls=[demo_run.base_url + s for s in starts], config_path=str(demo_run.config_path), db=str(db))

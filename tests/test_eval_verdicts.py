@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 pytest.importorskip("sklearn", reason="the CV row retrains with scikit-learn (training-only extra)")
 
 import eval_verdicts as ev  # noqa: E402
-from tasks.textmodel import default_model  # noqa: E402
+from critics.tasks.extract.textmodel import default_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from schemas.config import config_to_toml
-from flows.demo_site import _handler, demo_config
-from tasks.load import work_path
-from tasks.runlock import check_unlocked, lock_path
+from critics.schemas.config import config_to_toml
+from critics.flows.demo_site import _handler, demo_config
+from critics.tasks.warehouse.load import work_path
+from critics.tasks.runtime.runlock import check_unlocked, lock_path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FAST_FETCH = "\n[fetch]\nretries = 2\nbackoff_s = 0.05\n"  # failing pages settle in a fraction of a second
@@ -50,7 +50,7 @@ def run_env(prefect_api: str, pause: str | None = None) -> dict[str, str]:
 
 
 def critics(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=REPO_ROOT, env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "critics.flows.cli", *args], cwd=REPO_ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
@@ -70,7 +70,7 @@ def kill_when_paused(proc: subprocess.Popen, step: str, timeout: float = 120) ->
 
 
 def run_to_end(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=REPO_ROOT, env=env, text=True,
+    return subprocess.run([sys.executable, "-m", "critics.flows.cli", *args], cwd=REPO_ROOT, env=env, text=True,
                           capture_output=True, timeout=240)
 
 
@@ -141,7 +141,7 @@ def flaky_site(site_dir: Path, review_paths: set[str], healthy_pages: int):
 
 def test_site_down_mid_crawl_rejects_with_reasons_after_retries_and_next_night_loads_them(
         demo_run, prefect_api, tmp_path, capsys):
-    from flows.cli import main
+    from critics.flows.cli import main
 
     paths = {"/" + r["path"].lstrip("/") for r in demo_run.truth["reviews"]}
     db = tmp_path / "critics.duckdb"

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from schemas.config import FetchSettings
-from tasks.fetch import Fetcher, HostThrottle, parse_retry_after
+from critics.schemas.config import FetchSettings
+from critics.tasks.acquire.fetch import Fetcher, HostThrottle, parse_retry_after
 
 SETTINGS = FetchSettings(retries=2, backoff_s=0.01, max_retry_after_s=0.1, connect_timeout_s=1, read_timeout_s=2,
                          page_timeout_s=5, max_bytes=10000)

@@ -1,7 +1,7 @@
 """Film identity: headline parsing, title normalisation, merging surface titles into films."""
 import pytest
 
-from tasks.films import film_id, normalise_title, parse_headline, resolve_films
+from critics.tasks.extract.films import film_id, normalise_title, parse_headline, resolve_films
 
 
 @pytest.mark.parametrize("headline, expected", [

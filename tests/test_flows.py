@@ -22,8 +22,8 @@ def _counts(db) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def scraped(tmp_path_factory, demo_site_copy):
     """A few demo review pages scraped into a fresh database; the site is down afterwards."""
-    from flows.demo_site import load_truth, serve_demo
-    from flows.nightly import scrape
+    from critics.flows.demo_site import load_truth, serve_demo
+    from critics.flows.nightly import scrape
 
     work = tmp_path_factory.mktemp("flows")
     with serve_demo(demo_site_copy) as base_url:
@@ -35,7 +35,7 @@ def scraped(tmp_path_factory, demo_site_copy):
 
 
 def test_reprocess_re_extracts_every_archived_page_without_fetching(scraped):
-    from flows.nightly import reprocess
+    from critics.flows.nightly import reprocess
 
     db, config = scraped
     before = _counts(db)
@@ -45,7 +45,7 @@ def test_reprocess_re_extracts_every_archived_page_without_fetching(scraped):
 
 
 def test_reprocess_since_a_future_date_re_extracts_nothing(scraped):
-    from flows.nightly import reprocess
+    from critics.flows.nightly import reprocess
 
     db, config = scraped
     summary = reprocess(config_path=str(config), since=date.today() + timedelta(days=2), db=str(db))
@@ -54,7 +54,7 @@ def test_reprocess_since_a_future_date_re_extracts_nothing(scraped):
 
 
 def test_publish_rebuilds_the_snapshot_from_staging(scraped):
-    from flows.nightly import publish_tables
+    from critics.flows.nightly import publish_tables
 
     db, config = scraped
     before = _counts(db)
@@ -64,7 +64,7 @@ def test_publish_rebuilds_the_snapshot_from_staging(scraped):
 
 
 def test_a_second_writer_on_one_database_gets_a_clear_error(scraped):
-    from tasks.runlock import RunLockedError, check_unlocked, writer_lock
+    from critics.tasks.runtime.runlock import RunLockedError, check_unlocked, writer_lock
 
     db, _ = scraped
     with writer_lock(db), pytest.raises(RunLockedError, match="another critics run is writing"):

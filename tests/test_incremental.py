@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from conftest import REPO_ROOT, write_demo_config
-from tasks.crawl import Target
-from tasks.incremental import skip_by_lastmod
+from critics.tasks.acquire.discovery import Target
+from critics.tasks.warehouse.incremental import skip_by_lastmod
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -44,8 +44,8 @@ def nights(tmp_path_factory):
 
     The static sitemap's lastmod does not move with the edits, so this config asks the server every night.
     """
-    from flows.demo_site import load_truth, serve_demo
-    from flows.nightly import nightly
+    from critics.flows.demo_site import load_truth, serve_demo
+    from critics.flows.nightly import nightly
 
     work = tmp_path_factory.mktemp("incremental")
     site = work / "site"
@@ -88,7 +88,7 @@ def test_changed_pages_replace_their_rows_without_duplicates(nights):
 
 
 def test_a_page_that_now_answers_404_is_marked_removed_and_unpublished(nights):
-    from tasks.load import work_path
+    from critics.tasks.warehouse.load import work_path
 
     outcome, reason = _outcomes(nights["db"])[nights["deleted"]]
     assert outcome == "rejected" and reason.startswith("removed")
@@ -114,8 +114,8 @@ def lastmod_nights(tmp_path_factory):
     """Default config. Night 1; edit one page and move its sitemap lastmod to today, as a CMS does; night 2."""
     from datetime import date
 
-    from flows.demo_site import serve_demo
-    from flows.nightly import nightly
+    from critics.flows.demo_site import serve_demo
+    from critics.flows.nightly import nightly
 
     work = tmp_path_factory.mktemp("lastmod")
     site = work / "site"
@@ -134,7 +134,7 @@ def lastmod_nights(tmp_path_factory):
 
 
 def test_pages_the_sitemap_vouches_for_are_not_requested_again(lastmod_nights):
-    from tasks.load import work_path
+    from critics.tasks.warehouse.load import work_path
 
     outcomes = _outcomes(lastmod_nights["db"])
     vouched = {u for u, (o, r) in outcomes.items() if o == "unchanged" and r.startswith("sitemap lastmod")}

@@ -5,10 +5,8 @@ from datetime import date
 
 import pytest
 
-from schemas.records import Chunk, Credit, ExtractedReview, Mention, ParsedPage, Rating
-from tasks import load
-
-
+from critics.schemas.records import Chunk, Credit, ExtractedReview, Mention, ParsedPage, Rating
+from critics.tasks.warehouse import load
 def _review(url: str, text: str, mentions: int = 1) -> ExtractedReview:
     page = ParsedPage(url=url, canonical_url=url, film_title="Ember", film_year=2025, critic="Ana Lee",
                       outlet="Screen Ledger", published_at=date(2025, 3, 1), body_text=text,

@@ -1,9 +1,9 @@
 """Person, character and film mentions the way critics write them."""
 import pytest
 
-from schemas.records import Credit
-from tasks.chunk import split_sentences
-from tasks.mentions import find_mentions
+from critics.schemas.records import Credit
+from critics.tasks.text.chunk import split_sentences
+from critics.tasks.extract.mentions import find_mentions
 
 CREDITS = [
     Credit("Keanu Reeves", "actor", "John Wick"),

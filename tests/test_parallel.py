@@ -5,26 +5,24 @@ import logging
 
 import pytest
 
-from tasks import parallel
-
-
+from critics.tasks.runtime import pool as parallel
 def warn_in_worker(text: str) -> int:
-    logging.getLogger("tasks.parse").warning("from a worker: %s", text)
+    logging.getLogger("critics.tasks.text.parse").warning("from a worker: %s", text)
     return 1
 
 
 def test_a_workers_warning_reaches_the_parents_logger(caplog):
-    with caplog.at_level(logging.WARNING, logger="tasks.parse"):
+    with caplog.at_level(logging.WARNING, logger="critics.tasks.text.parse"):
         assert parallel.pool(2).submit(warn_in_worker, "page x").result() == 1
         parallel.shutdown()  # stops the relay after it has handed on every queued record
     assert "from a worker: page x" in caplog.text
 
 
 def test_pages_come_back_in_input_order_with_rejections_named():
-    from schemas.config import config_from_dict
-    from tasks.batch import Batch
-    from tasks.crawl import Target
-    from tasks.fetch import FetchResult
+    from critics.schemas.config import config_from_dict
+    from critics.tasks.runtime.batch import Batch
+    from critics.tasks.acquire.discovery import Target
+    from critics.tasks.acquire.fetch import FetchResult
 
     targets = [Target(f"http://x.test/{i}", "X") for i in range(5)]
     body = b"<html><body><p>too short</p></body></html>"
@@ -38,11 +36,11 @@ def test_pages_come_back_in_input_order_with_rejections_named():
 
 def test_a_batch_shared_among_workers_comes_back_as_one_process_would_make_it():
     from conftest import REPO_ROOT
-    from schemas.config import config_from_dict
-    from tasks import stage
-    from tasks.batch import Batch
-    from tasks.crawl import Target
-    from tasks.fetch import FetchResult
+    from critics.schemas.config import config_from_dict
+    from critics.tasks.runtime import stage
+    from critics.tasks.runtime.batch import Batch
+    from critics.tasks.acquire.discovery import Target
+    from critics.tasks.acquire.fetch import FetchResult
 
     files = sorted((REPO_ROOT / "data" / "demo_site" / "site").rglob("*.html"))[:9]
     targets = [Target(f"http://x.test/{i}", "Demo") for i in range(len(files))]

@@ -8,8 +8,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tasks.clean import clean_page
-from tasks.parse import canonical_url, find_review, jsonld_objects, parse_date, parse_page
+from critics.tasks.text.clean import clean_page
+from critics.tasks.text.parse import canonical_url, find_review, jsonld_objects, parse_date, parse_page
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SITE = "http://critics.test"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.progress import Progress
+from critics.tasks.runtime.progress import Progress
 
 
 @pytest.mark.parametrize("total, batches, percent, shown", [

@@ -10,11 +10,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from schemas.config import config_from_dict
-from tasks.aspects import find_aspects
-from tasks.chunk import split_sentences
-from tasks.load import SCHEMA_DIR, _REVIEW_SCHEMA, query_frame
-from tasks.publish import PUBLIC_TABLES, build_marts, publish_night, snapshot
+from critics.schemas.config import config_from_dict
+from critics.tasks.extract.aspects import find_aspects
+from critics.tasks.text.chunk import split_sentences
+from critics.tasks.warehouse.load import SCHEMA_DIR, _REVIEW_SCHEMA, query_frame
+from critics.tasks.warehouse.publish import PUBLIC_TABLES, build_marts, publish_night, snapshot
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 NIGHT_1 = datetime(2026, 11, 1, 3, 0)
@@ -297,7 +297,7 @@ def test_snapshot_holds_every_public_table_with_its_grain(work, tmp_path):
 
 def test_a_failing_publish_leaves_the_previous_marts(work, monkeypatch):
     publish(work, verdicts("F", 3, 5))
-    import tasks.publish as publishing
+    import critics.tasks.warehouse.publish as publishing
 
     monkeypatch.setattr(publishing, "_write_consensus", lambda con: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):

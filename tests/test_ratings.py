@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.ratings import extract_rating, parse_rating_text, rating_from_structured
+from critics.tasks.extract.ratings import extract_rating, parse_rating_text, rating_from_structured
 
 
 @pytest.mark.parametrize("printed, score, scale", [

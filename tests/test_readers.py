@@ -22,8 +22,8 @@ def _read(db) -> tuple:
 
 
 def test_readers_see_the_previous_or_the_new_night_never_a_mix(tmp_path):
-    from flows.demo_site import load_truth, serve_demo
-    from flows.nightly import scrape
+    from critics.flows.demo_site import load_truth, serve_demo
+    from critics.flows.nightly import scrape
 
     site = tmp_path / "site"
     shutil.copytree(REPO_ROOT / "data" / "demo_site" / "site", site)

@@ -5,9 +5,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from tasks import artifacts, exports
-from tasks.publish import PUBLIC_TABLES, snapshot
-from tasks.report import page_name, write_report
+from critics.tasks.runtime import artifacts
+
+from critics.tasks.warehouse import exports
+from critics.tasks.warehouse.publish import PUBLIC_TABLES, snapshot
+from critics.tasks.warehouse.report import page_name, write_report
 from test_publish import _aspect_film, publish, review_row, verdicts, work  # noqa: F401  (work is a fixture)
 
 EVIL = "<script>alert(1)</script>"

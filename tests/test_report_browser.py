@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import main
+from critics.flows.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -59,7 +59,7 @@ def test_index_renders_in_chromium_without_console_errors(planted_report, tmp_pa
 
 def test_planted_script_in_a_review_shows_as_text(planted_report, tmp_path):
     out, film_id = planted_report
-    from tasks.report import page_name
+    from critics.tasks.warehouse.report import page_name
 
     page = out / "films" / page_name(film_id)
     assert "&lt;script&gt;" in page.read_text() and PLANTED not in page.read_text()

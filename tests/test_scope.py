@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks import scope
-from tasks.scope import BlockedAddress, Scope, is_restricted, url_refusal
+from critics.tasks.acquire import scope
+from critics.tasks.acquire.scope import BlockedAddress, Scope, is_restricted, url_refusal
 
 
 @pytest.mark.parametrize("address", ["10.0.0.1", "172.16.5.4", "192.168.1.1", "127.0.0.1", "127.0.0.2", "0.0.0.0",
@@ -69,8 +69,8 @@ def test_fetcher_refuses_a_loopback_peer_for_a_public_scope(monkeypatch):
     """The connection check, end to end: a scope for a public site must not talk to a loopback server."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
-    from schemas.config import FetchSettings
-    from tasks.fetch import Fetcher
+    from critics.schemas.config import FetchSettings
+    from critics.tasks.acquire.fetch import Fetcher
 
     requests_seen = []
 

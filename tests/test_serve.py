@@ -74,7 +74,7 @@ def test_serve_runs_a_scrape_from_the_api_and_keeps_the_schedule_after_sigterm(p
     config = write_demo_config(demo_server, tmp_path / "demo.toml")
     db = tmp_path / "critics.duckdb"
     log = open(tmp_path / "serve.log", "wb")
-    serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--config", str(config), "--db", str(db)],
+    serve = subprocess.Popen([sys.executable, "-m", "critics.flows.cli", "serve", "--config", str(config), "--db", str(db)],
                              cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         scrape = _wait_for("the scrape deployment", lambda: _get(client, "/deployments/name/scrape/scrape"),
@@ -117,7 +117,7 @@ def _create_flow_run(client, deployment_id: str, parameters: dict, attempts: int
 
 @pytest.mark.parametrize("preset, expected", [(None, "50"), ("1", "1")])
 def test_server_settings_batch_the_task_run_recorder_unless_the_user_set_it(monkeypatch, preset, expected):
-    from flows.serve import server_environment
+    from critics.flows.serve import server_environment
 
     name = "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"
     monkeypatch.delenv(name, raising=False)

@@ -1,7 +1,7 @@
 """The shipped text verdict model: loads offline, gets obvious cases right, never raises on empty text."""
 import pytest
 
-from tasks.textmodel import MODEL_PATH, TextModel, default_model, lexicon_prob_fresh, split_sentences_simple, tokenize
+from critics.tasks.extract.textmodel import MODEL_PATH, TextModel, default_model, lexicon_prob_fresh, split_sentences_simple, tokenize
 
 
 @pytest.fixture(scope="module")

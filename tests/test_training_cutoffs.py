@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.training.cutoffs import best_cutoff, evaluate_cutoffs, film_folds, learn_cutoffs
+from critics.tasks.training.cutoffs import best_cutoff, evaluate_cutoffs, film_folds, learn_cutoffs
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 

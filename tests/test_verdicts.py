@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from schemas.records import Rating
-from tasks.verdicts import DEFAULT_CUTOFFS_PATH, load_cutoffs, scale_kind, verdict_from_rating
+from critics.schemas.records import Rating
+from critics.tasks.extract.verdicts import DEFAULT_CUTOFFS_PATH, load_cutoffs, scale_kind, verdict_from_rating
 
 TABLE = {
     "default_cutoff": 60.0,
@@ -81,7 +81,7 @@ DEMO_TRUTH = DEFAULT_CUTOFFS_PATH.parents[1] / "demo_site" / "truth.json"
 
 @pytest.mark.skipif(not DEMO_TRUTH.is_file(), reason="demo site truth not generated")
 def test_demo_site_prints_get_the_truth_score_and_verdict():
-    from tasks.ratings import parse_rating_text
+    from critics.tasks.extract.ratings import parse_rating_text
     # A bare number takes its scale from the page, which the printed text alone does not carry.
     rated = [r for r in json.loads(DEMO_TRUTH.read_text(encoding="utf-8"))["reviews"]
              if r["rating_raw"] and r.get("format_case") != "bare-number-scale-from-page-data"]

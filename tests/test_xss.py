@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import main
+from critics.flows.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
 PAYLOADS = ('<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">',
@@ -71,7 +71,7 @@ def hostile_report(hostile_db) -> tuple[Path, str]:
 
 def test_report_files_carry_the_payloads_only_escaped(hostile_report):
     out, film_id = hostile_report
-    from tasks.report import page_name
+    from critics.tasks.warehouse.report import page_name
 
     for page in (out / "index.html", out / "films" / page_name(film_id)):
         markup = page.read_text()
@@ -84,7 +84,7 @@ def test_report_files_carry_the_payloads_only_escaped(hostile_report):
 @pytest.mark.parametrize("page", ["index", "film"])
 def test_payloads_stay_text_in_the_dom_chromium_builds(page, hostile_report, tmp_path):
     out, film_id = hostile_report
-    from tasks.report import page_name
+    from critics.tasks.warehouse.report import page_name
 
     path = out / "index.html" if page == "index" else out / "films" / page_name(film_id)
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
@@ -98,8 +98,7 @@ def test_payloads_stay_text_in_the_dom_chromium_builds(page, hostile_report, tmp
 
 
 def test_prefect_artifacts_escape_the_same_strings(hostile_db):
-    from tasks import artifacts
-
+    from critics.tasks.runtime import artifacts
     db, _ = hostile_db
     with duckdb.connect(str(db), read_only=True) as con:
         rows = artifacts.top_film_rows(con)

@@ -2,7 +2,7 @@
 
 Data: `rt_flatiron/rt.reviews.tsv.gz` (tstrain199/movie-type-analysis @5f8ca963), read from
 ../shared/realdata at training time only; the shipped table holds numbers and outlet names, no text.
-Each printed rating is parsed with tasks.ratings.parse_rating_text; RT's own label is the target.
+Each printed rating is parsed with critics.tasks.extract.ratings.parse_rating_text; RT's own label is the target.
 
 Model: fresh iff score >= cutoff. A cutoff per scale kind maximises training accuracy after each
 printed value whose fresh/rotten majority is not clear (within Z_CLEAR standard errors of a coin
@@ -15,7 +15,7 @@ when its own evidence is clear. Ties go to the cutoff nearest 60. Z_CLEAR and PR
 chosen by film-grouped 5-fold CV (mean over seeds 0-4); a hard minimum of 20 reviews per outlet
 scored lower than shrinkage alone (95.85% vs 95.97%).
 
-Run: python -m tasks.training.cutoffs [--realdata DIR] [--out data/models/verdict_cutoffs.json]
+Run: python -m critics.tasks.training.cutoffs [--realdata DIR] [--out data/models/verdict_cutoffs.json]
 """
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from tasks.ratings import parse_rating_text
-from tasks.verdicts import DEFAULT_CUTOFF, DEFAULT_CUTOFFS_PATH, cutoff_for, normalise_outlet, scale_kind
+from critics.tasks.extract.ratings import parse_rating_text
+from critics.tasks.extract.verdicts import DEFAULT_CUTOFF, DEFAULT_CUTOFFS_PATH, cutoff_for, normalise_outlet, scale_kind
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 REVIEWS = Path("rt_flatiron") / "rt.reviews.tsv.gz"
@@ -154,7 +154,7 @@ def train(realdata_dir=None, out=None) -> dict:
         "data": f"Rotten Tomatoes critic reviews, {REVIEWS.as_posix()}", "source": SOURCE,
         "path": "zippedData/rt.reviews.tsv.gz",
         "label": "RT fresh/rotten", "seed": SEED, "trained_on": date.today().isoformat(), "n": len(examples),
-        "parser": "tasks.ratings.parse_rating_text", "cv": evaluate_cutoffs(examples=examples),
+        "parser": "critics.tasks.extract.ratings.parse_rating_text", "cv": evaluate_cutoffs(examples=examples),
     }
     path = Path(out or DEFAULT_CUTOFFS_PATH)
     path.parent.mkdir(parents=True, exist_ok=True)

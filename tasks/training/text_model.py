@@ -10,11 +10,11 @@ excluded from the shipped model's training data, and so is any Pang & Lee senten
 normalisation) to a held-out snippet, so benchmarks/eval_verdicts.py can score the shipped model on them
 honestly. Pang & Lee scale data (full reviews) is never used for training.
 
-Recipe: binary word unigram+bigram features (tasks.textmodel.tokenize/features, the same code the
+Recipe: binary word unigram+bigram features (critics.tasks.extract.textmodel.tokenize/features, the same code the
 runtime uses), NB log-count-ratio scaling (Wang & Manning 2012), L2 logistic regression (scikit-learn,
 training time only, fixed seed), exported as one weight per feature (coef * ratio) in gzip JSON.
 
-Run: python -m tasks.training.text_model [--realdata DIR] [--out PATH]
+Run: python -m critics.tasks.training.text_model [--realdata DIR] [--out PATH]
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ import json
 import zlib
 from pathlib import Path
 
-from tasks.textmodel import MODEL_PATH, TextModel, features, tokenize
+from critics.tasks.extract.textmodel import MODEL_PATH, TextModel, features, tokenize
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 SEED = 0

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from schemas.records import Credit, Mention
-from tasks.aspects import mention_sentiment, sentence_at
+from critics.schemas.records import Credit, Mention
+from critics.tasks.extract.aspects import mention_sentiment, sentence_at
 
 Sentiment = Callable[[str], float]
 

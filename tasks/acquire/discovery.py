@@ -5,11 +5,11 @@ from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from schemas.config import Source
-from tasks.discover import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
-from tasks.fetch import Fetcher
-from tasks.parse import parse_page
-from tasks.scope import url_refusal
+from critics.schemas.config import Source
+from critics.tasks.acquire.documents import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
+from critics.tasks.acquire.fetch import Fetcher
+from critics.tasks.text.parse import parse_page
+from critics.tasks.acquire.scope import url_refusal
 
 MAX_DISCOVERY_DOCUMENTS = 500
 LISTING_MIN_LINKS = 5

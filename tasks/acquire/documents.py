@@ -11,8 +11,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from tasks.clean import decode_html
-from tasks.scope import host_key, url_refusal
+from critics.tasks.text.clean import decode_html
+from critics.tasks.acquire.scope import host_key, url_refusal
 
 MAX_SITEMAP_BYTES = 50_000_000
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)

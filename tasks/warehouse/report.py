@@ -9,7 +9,7 @@ import duckdb
 import jinja2
 from matplotlib.figure import Figure
 
-from tasks.load import query_frame
+from critics.tasks.warehouse.load import query_frame
 
 FRESH, ROTTEN, INK = "#2e7d32", "#c62828", "#333333"
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

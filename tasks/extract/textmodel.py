@@ -14,7 +14,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "verdict_text.json.gz"
+from critics.schemas.paths import package_data
+
+MODEL_PATH = package_data("models", "verdict_text.json.gz")
 
 # Words keep inner apostrophes ("don't", "film's") because the Pang & Lee data was tokenised that way;
 # an explicit Latin letter range is much faster than [^\W_] and English reviews need nothing else.

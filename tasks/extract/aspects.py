@@ -7,7 +7,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
 
-from schemas.records import Mention
+from critics.schemas.records import Mention
 
 Sentiment = Callable[[str], float]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from tasks.load import query_frame
+from critics.tasks.warehouse.load import query_frame
 
 TOP_FILMS = 20
 

@@ -13,9 +13,9 @@ import trafilatura
 from extruct.w3cmicrodata import MicrodataExtractor
 from lxml import etree
 
-from schemas.records import Credit, ParsedPage
-from tasks.clean import decode_html
-from tasks.films import normalise_title, parse_headline
+from critics.schemas.records import Credit, ParsedPage
+from critics.tasks.text.clean import decode_html
+from critics.tasks.extract.films import normalise_title, parse_headline
 
 MIN_REVIEW_WORDS = 50
 # huge_tree off: libxml2 caps nesting depth, so a page nested 10,000 deep cannot exhaust the stack.

@@ -16,8 +16,8 @@ import requests
 import urllib3
 from protego import Protego
 
-from schemas.config import FetchSettings
-from tasks.scope import BlockedAddress, Scope, ScopedAdapter
+from critics.schemas.config import FetchSettings
+from critics.tasks.acquire.scope import BlockedAddress, Scope, ScopedAdapter
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_REDIRECTS = 5

@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from schemas.records import ExtractedReview
-from tasks.faults import pause_point
-from tasks.fetch import FetchResult
+from critics.schemas.paths import package_sql
+from critics.schemas.records import ExtractedReview
+from critics.tasks.runtime.faults import pause_point
+from critics.tasks.acquire.fetch import FetchResult
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+SCHEMA_DIR = package_sql()
 _CREATED: set[Path] = set()  # working databases whose layers this process has already created
 WORK_MEMORY_LIMIT = "300MB"  # DuckDB's share of the 1 GB a 50,000-page night may use; it spills to disk past it
 _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}  # working databases kept open for a run (held_open)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from schemas.records import ExtractedReview, Mention, ParsedPage
-from tasks.aspects import find_aspects
-from tasks.chunk import chunk_index_at, chunk_text, split_sentences
-from tasks.mentions import find_mentions
-from tasks.ratings import extract_rating
-from tasks.textmodel import TextModel, default_model
-from tasks.verdicts import verdict_from_rating
+from critics.schemas.records import ExtractedReview, Mention, ParsedPage
+from critics.tasks.extract.aspects import find_aspects
+from critics.tasks.text.chunk import chunk_index_at, chunk_text, split_sentences
+from critics.tasks.extract.mentions import find_mentions
+from critics.tasks.extract.ratings import extract_rating
+from critics.tasks.extract.textmodel import TextModel, default_model
+from critics.tasks.extract.verdicts import verdict_from_rating
 
 
 def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: float | None = None,

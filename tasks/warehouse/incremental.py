@@ -6,12 +6,12 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.config import Config
-from tasks import archive
-from tasks.batch import Batch
-from tasks.crawl import Target
-from tasks.fetch import FetchResult
-from tasks.load import query_frame, transaction
+from critics.schemas.config import Config
+from critics.tasks.acquire import archive
+from critics.tasks.runtime.batch import Batch
+from critics.tasks.acquire.discovery import Target
+from critics.tasks.acquire.fetch import FetchResult
+from critics.tasks.warehouse.load import query_frame, transaction
 
 GONE_STATUSES = (404, 410)
 STAGING_TABLES = ("chunks", "mentions", "credits", "reviews")

@@ -1,8 +1,8 @@
 """The CPU-heavy half of a batch as one unit of remote work: ship only what workers need, merge back in order."""
 from __future__ import annotations
 
-from schemas.config import Config
-from tasks.batch import Batch, clean_batch, extract_batch, parse_batch
+from critics.schemas.config import Config
+from critics.tasks.runtime.batch import Batch, clean_batch, extract_batch, parse_batch
 
 
 def work_of(batch: Batch) -> Batch:

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from schemas.config import Config
-from tasks.aspects import sentence_at
-from tasks.chunk import split_sentences
-from tasks.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
-from tasks.faults import pause_point
-from tasks.films import resolve_films
-from tasks.load import SCHEMA_DIR, query_frame, transaction
+from critics.schemas.config import Config
+from critics.tasks.extract.aspects import sentence_at
+from critics.tasks.text.chunk import split_sentences
+from critics.tasks.warehouse.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
+from critics.tasks.runtime.faults import pause_point
+from critics.tasks.extract.films import resolve_films
+from critics.tasks.warehouse.load import SCHEMA_DIR, query_frame, transaction
 
 PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus", "film_aspects",
                  "film_people", "consensus_history", "critic_stats", "consensus_citations")

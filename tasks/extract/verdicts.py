@@ -11,10 +11,10 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from schemas.config import REPO_ROOT
-from schemas.records import Rating
+from critics.schemas.paths import package_data
+from critics.schemas.records import Rating
 
-DEFAULT_CUTOFFS_PATH = REPO_ROOT / "data" / "models" / "verdict_cutoffs.json"
+DEFAULT_CUTOFFS_PATH = package_data("models", "verdict_cutoffs.json")
 DEFAULT_CUTOFF = 60.0
 KNOWN_SCALES = {
     "x/2", "x/3", "x/4", "x/5", "x/6", "x/7", "x/8", "x/10", "x/20", "x/100",

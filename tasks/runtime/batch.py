@@ -4,14 +4,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from schemas.config import Config
-from schemas.records import ExtractedReview, ParsedPage
-from tasks import archive
-from tasks.clean import clean_page
-from tasks.crawl import Target
-from tasks.extract import extract_review
-from tasks.fetch import Fetcher, FetchResult
-from tasks.parse import parse_page
+from critics.schemas.config import Config
+from critics.schemas.records import ExtractedReview, ParsedPage
+from critics.tasks.acquire import archive
+from critics.tasks.text.clean import clean_page
+from critics.tasks.acquire.discovery import Target
+from critics.tasks.extract.review import extract_review
+from critics.tasks.acquire.fetch import Fetcher, FetchResult
+from critics.tasks.text.parse import parse_page
 
 Outcome = tuple[str, str, str, str | None]  # url, source, outcome, reason
 

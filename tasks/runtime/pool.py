@@ -11,12 +11,11 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from logging.handlers import QueueHandler, QueueListener
 
-from tasks import stage
-
+from critics.tasks.runtime import stage
 _pool: ProcessPoolExecutor | None = None
 _listener: QueueListener | None = None
 _pool_size = 0
-PRELOAD = ["tasks.stage", "tasks.textmodel"]
+PRELOAD = ["critics.tasks.runtime.stage", "critics.tasks.extract.textmodel"]
 
 
 def process_batch(work, config, workers: int):
@@ -124,7 +123,7 @@ def _alive(pid: int) -> bool:
 
 
 def _warm_up() -> None:
-    from tasks.textmodel import default_model
+    from critics.tasks.extract.textmodel import default_model
 
     default_model()
 

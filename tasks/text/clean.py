@@ -6,7 +6,7 @@ import re
 
 import ftfy
 
-from schemas.records import Credit, ParsedPage
+from critics.schemas.records import Credit, ParsedPage
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from schemas.records import Rating
+from critics.schemas.records import Rating
 
 _NUMBER_WORDS = {
     "zero": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from schemas.records import Chunk
+from critics.schemas.records import Chunk
 
 # Abbreviations whose trailing period does not end a sentence.
 _ABBREVIATIONS = {

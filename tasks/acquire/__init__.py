@@ -1,0 +1,1 @@
+"""Getting pages: crawl scope and address safety, discovery documents, polite HTTP fetching, the raw archive."""

@@ -1,0 +1,1 @@
+"""What a review says: film identity, rating, verdict, mentions of people, films and aspects."""
