@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 
 from critics.schemas.records import Credit, Mention
 from critics.tasks.extract.aspects import mention_sentiment, sentence_at
+from critics.tasks.extract.name_index import NameIndex
 
 Sentiment = Callable[[str], float]
 
@@ -172,9 +173,11 @@ def find_mentions(text: str, sentences: list[tuple[int, int]], credits: list[Cre
                   film_title: str | None = None, known_films: Iterable[str] = (),
                   sentiment: Sentiment | None = None) -> list[Mention]:
     """Person, character and film mentions in text, non-overlapping and sorted by char_start."""
-    variants = _credit_variants(credits) + _film_variants([t for t in [film_title, *known_films] if t])
-    spans = _pick_non_overlapping(_match_variants(text, sentences, _disambiguate(variants)))
-    spans += _uncredited_names(text, sentences, spans, {v.surface for v in variants})
+    # plain tuples as the cache key: a frozen dataclass rebuilds a tuple on every hash
+    plan = _plan(tuple((c.name, c.role, c.character) for c in credits),
+                 tuple(t for t in [film_title, *known_films] if t))
+    spans = _pick_non_overlapping(_match_variants(text, sentences, plan))
+    spans += _uncredited_names(text, sentences, spans, plan.known)
     spans.sort(key=lambda s: s[0])
     return [Mention(e.name, e.kind, e.role, text[a:b], a, b, mention_sentiment(text, sentences, a, sentiment))
             for a, b, e in spans]
@@ -331,13 +334,30 @@ def _variant_pattern(surface: str) -> re.Pattern:
     return re.compile(_variant_regex(surface))
 
 
-def _match_variants(text: str, sentences, variants: list[_Variant]) -> list[tuple[int, int, _Entity, int]]:
-    """Every occurrence of every variant, with film-or-character decided by context."""
+@dataclass(frozen=True)
+class _Plan:
+    """A credit list's name forms, grouped by surface, and the automaton that finds which occur in a text."""
+    by_surface: dict[str, list[_Variant]]
+    index: NameIndex
+    known: set[str]
+
+
+@lru_cache(maxsize=256)
+def _plan(credits: tuple[tuple[str, str, str | None], ...], titles: tuple[str, ...]) -> _Plan:
+    """Built once per credit list: every review of a film is searched with the same pooled credits."""
+    variants = _credit_variants([Credit(*c) for c in credits]) + _film_variants(list(titles))
     by_surface: dict[str, list[_Variant]] = {}
-    for v in variants:
+    for v in _disambiguate(variants):
         by_surface.setdefault(v.surface, []).append(v)
+    return _Plan(by_surface, NameIndex(list(by_surface)), {v.surface for v in variants})
+
+
+def _match_variants(text: str, sentences, plan: _Plan) -> list[tuple[int, int, _Entity, int]]:
+    """Every occurrence of every variant, with film-or-character decided by context."""
     spans = []
-    for surface, group in by_surface.items():
+    # One automaton pass picks the few forms present; only those run their exact pattern (boundaries, spacing).
+    for surface in plan.index.present(text):
+        group = plan.by_surface[surface]
         for match in _variant_pattern(surface).finditer(text):
             chosen = _choose(text, match.start(), match.end(), group)
             if chosen and _short_form_fits(text, sentences, match.start(), match.end(), chosen):
