@@ -5,11 +5,13 @@ import email.utils
 import gzip
 import threading
 import time
+import zlib
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import urllib3
 
 from critics.schemas.config import FetchSettings
 from critics.tasks.acquire.fetch import Fetcher, HostThrottle, parse_retry_after
@@ -17,6 +19,16 @@ from critics.tasks.acquire.fetch import Fetcher, HostThrottle, parse_retry_after
 SETTINGS = FetchSettings(retries=2, backoff_s=0.01, max_retry_after_s=0.1, connect_timeout_s=1, read_timeout_s=2,
                          page_timeout_s=5, max_bytes=10000)
 ETAG = '"v1"'
+PLAIN = b"<html>plain body</html>"
+_raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+RAW_DEFLATE = _raw_deflate.compress(PLAIN) + _raw_deflate.flush()
+ENCODED = {  # path -> (body, Content-Encoding) as hostile or sloppy servers send them
+    "/gzip-over-plain": (PLAIN, "gzip"), "/deflate-over-plain": (PLAIN, "deflate"),
+    "/raw-deflate": (RAW_DEFLATE, "deflate"), "/zlib-deflate": (zlib.compress(PLAIN), "deflate"),
+    "/bogus-br": (b"\x8b\x07\x80not brotli", "br"), "/bogus-zstd": (b"\x28\xb5\x2f\xfdnot zstd", "zstd"),
+    "/gzip-identity": (gzip.compress(PLAIN), "gzip, identity"), "/upper-gzip": (gzip.compress(PLAIN), "GZIP"),
+    "/truncated-gzip": (gzip.compress(PLAIN * 50)[:60], "gzip"), "/double-gzip": (gzip.compress(gzip.compress(PLAIN)), "gzip, gzip"),
+}
 REDIRECTS = {"/r1": "/r2", "/r2": "/r3", "/loop-a": "/loop-b", "/loop-b": "/loop-a", "/away": "http://other.example/x"}
 
 
@@ -54,6 +66,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, gzip.compress(b"z" * 500), {"Content-Encoding": "gzip"})
         if self.path == "/gzip-bomb":
             return self._send(200, gzip.compress(b"\0" * 200_000), {"Content-Encoding": "gzip"})
+        if self.path in ENCODED:
+            body, coding = ENCODED[self.path]
+            return self._send(200, body, {"Content-Encoding": coding, "Content-Type": "text/html"})
         if self.path in REDIRECTS:
             return self._send(302 if count % 2 else 301, b"", {"Location": REDIRECTS[self.path]})
         if self.path == "/r3":
@@ -282,3 +297,76 @@ def test_proxies_come_from_the_environment_read_when_the_fetcher_is_made(monkeyp
     proxies = fetcher._proxies(url)
     assert (proxies if proxies is None else {k: v for k, v in proxies.items() if k != "no"}) == expected
     fetcher.close()
+
+
+def test_gzip_header_over_a_plain_body_is_a_rejected_page_not_an_exception(server, fetcher):
+    """Issue 18: this made Fetcher.get raise zlib.error and `critics scrape` exit 1."""
+    host, state = server
+    result = fetcher.get(f"http://{host}/gzip-over-plain")
+    assert (result.outcome, result.status, result.body) == ("rejected", 200, None)
+    assert result.reason.startswith("broken content encoding (gzip)")
+    assert len(result.attempts) == 1 and state["counts"]["/gzip-over-plain"] == 1  # not retried
+
+
+@pytest.mark.parametrize("path", ["/raw-deflate", "/zlib-deflate", "/gzip-identity", "/upper-gzip", "/double-gzip"])
+def test_encodings_browsers_accept_are_decoded(server, fetcher, path):
+    result = fetcher.get(f"http://{server[0]}{path}")
+    assert (result.outcome, result.body) == ("ok", PLAIN)
+
+
+@pytest.mark.parametrize("path, reason", [
+    ("/deflate-over-plain", "broken content encoding (deflate)"),
+    ("/bogus-br", "unsupported content encoding br"),
+    ("/bogus-zstd", "unsupported content encoding zstd"),
+])
+def test_broken_or_unsupported_encodings_are_rejected_with_the_reason(server, fetcher, path, reason):
+    result = fetcher.get(f"http://{server[0]}{path}")
+    assert (result.outcome, result.body) == ("rejected", None) and result.reason.startswith(reason)
+
+
+def test_a_truncated_gzip_body_gives_what_arrived(server, fetcher):
+    result = fetcher.get(f"http://{server[0]}/truncated-gzip")
+    assert result.outcome == "ok" and (PLAIN * 50).startswith(result.body)
+
+
+def test_only_encodings_urllib3_can_decode_are_asked_for(fetcher):
+    asked = {c.strip() for c in fetcher.headers["Accept-Encoding"].split(",")}
+    assert {"gzip", "deflate"} <= asked and asked <= set(urllib3.response.HTTPResponse.CONTENT_DECODERS)
+
+
+def test_the_connection_is_kept_alive_across_pages():
+    """Keep-alive: robots.txt, three pages and a 404 on one TCP connection (requests closed it after every page)."""
+    ports = []
+
+    class KeepAlive(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            ports.append(self.client_address[1])
+            body = b"<html>page</html>" if self.path == "/page" else b"no"
+            self.send_response(200 if self.path == "/page" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), KeepAlive)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    host = f"127.0.0.1:{httpd.server_address[1]}"
+    fetcher = Fetcher(SETTINGS, {host: 0})
+    try:
+        outcomes = [fetcher.get(f"http://{host}{path}").outcome for path in ("/page", "/page", "/missing", "/page")]
+    finally:
+        fetcher.close()
+        httpd.shutdown()
+        httpd.server_close()
+    assert outcomes == ["ok", "ok", "rejected", "ok"]
+    assert len(ports) == 5 and len(set(ports)) == 1
+
+
+def test_an_unexpected_error_is_a_rejected_result_with_its_reason(server, fetcher, monkeypatch):
+    monkeypatch.setattr(fetcher, "_attempt", lambda *args: 1 / 0)
+    result = fetcher.get(f"http://{server[0]}/page")
+    assert (result.outcome, result.reason) == ("rejected", "fetch failed: ZeroDivisionError: division by zero")

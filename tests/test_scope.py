@@ -87,7 +87,7 @@ def test_fetcher_refuses_a_loopback_peer_for_a_public_scope(monkeypatch):
         fetcher = Fetcher(FetchSettings(retries=0), {}, scope=s)
         result = fetcher.get(url)
         with pytest.raises(BlockedAddress):
-            fetcher.session.get(url, timeout=2)
+            fetcher.pool.request("GET", url, retries=False, timeout=2)
     finally:
         server.shutdown()
         server.server_close()

@@ -6,10 +6,9 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-from requests.adapters import HTTPAdapter
 
 FETCHABLE_SCHEMES = ("http", "https")
 # Cloud metadata endpoints that are not covered by the private/link-local ranges.
@@ -99,33 +98,31 @@ class Scope:
             raise BlockedAddress(f"blocked address {address} (private/loopback/link-local/metadata)")
 
 
-class ScopedAdapter(HTTPAdapter):
-    """An HTTPAdapter whose connections check the address actually connected to (no DNS-rebinding bypass)."""
+class ScopedPoolManager(PoolManager):
+    """A urllib3 PoolManager whose connections check the address actually connected to (no DNS-rebinding bypass)."""
 
     def __init__(self, scope: Scope, **kwargs):
-        self.scope = scope
         super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        check = self.scope.check_peer
-        http_conn = type("CheckedHTTPConnection", (_PeerChecked, HTTPConnection), {"peer_check": staticmethod(check)})
-        https_conn = type("CheckedHTTPSConnection", (_PeerChecked, HTTPSConnection), {"peer_check": staticmethod(check)})
-        self.poolmanager.pool_classes_by_scheme = {
+        check = staticmethod(scope.check_peer)
+        http_conn = type("CheckedHTTPConnection", (_PeerChecked, HTTPConnection), {"peer_check": check})
+        https_conn = type("CheckedHTTPSConnection", (_PeerChecked, HTTPSConnection), {"peer_check": check})
+        self.pool_classes_by_scheme = {
             "http": type("CheckedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
             "https": type("CheckedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
         }
 
 
 class _PeerChecked:
-    """Mixin: right after the TCP connect (before TLS or any request byte), validate the peer IP."""
+    """Mixin: right after the TCP connect (before TLS or any request byte), validate the peer IP and keep it."""
 
     peer_check = None
+    peer_address: str | None = None  # for the archive's WARC-IP-Address
 
     def _new_conn(self):
         sock = super()._new_conn()
         try:
-            self.peer_check(sock.getpeername()[0])
+            self.peer_address = sock.getpeername()[0]
+            self.peer_check(self.peer_address)
         except BlockedAddress:
             sock.close()
             raise
