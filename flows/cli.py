@@ -68,6 +68,24 @@ def cmd_scrape(args) -> int:
     return _report(summary, db)
 
 
+def cmd_config_schema(args) -> int:
+    """Write the config file's JSON Schema, which editors use to check and complete critics.toml."""
+    import json
+
+    from critics.schemas.config import config_json_schema
+
+    text = json.dumps(config_json_schema(), indent=2) + "\n"
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the schema to {args.out}: {exc.strerror}; choose a writable path with --out") from None
+    print(f"Config schema: {args.out}")
+    return 0
+
+
 def cmd_report(args) -> int:
     """Write the static HTML consensus report from the published database."""
     db = Path(args.db) if args.db else default_db()
@@ -93,6 +111,25 @@ def cmd_serve(args) -> int:
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the runner took over: still a clean stop
         print("critics: serve stopped", file=sys.stderr)
         return 0
+
+
+def cmd_catalogue_import(args) -> int:
+    """Import IMDb's dataset files from a folder into the working database."""
+    from critics.tasks.warehouse.catalogue import CatalogueError, dataset_paths
+
+    db = _check_db(args.db)
+    folder = Path(args.folder).expanduser().resolve()
+    try:
+        dataset_paths(folder)
+    except CatalogueError as exc:
+        raise UsageError(str(exc)) from None
+    from critics.flows.catalogue import import_catalogue
+
+    check_unlocked(db)
+    counts = import_catalogue(folder=str(folder), db=str(db))
+    print("Catalogue: " + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + "; run `critics run` "
+          "(or the publish deployment) to link films to it")
+    return 0
 
 
 def check_unlocked(db: Path) -> None:
@@ -228,6 +265,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--db", help="published DuckDB file to read")
     report.add_argument("--out", help="folder to write the report into (default: report/ beside the database)")
     report.set_defaults(handler=cmd_report)
+    schema = commands.add_parser("config-schema", parents=[common], help="print the JSON Schema of the config file (for editors)")
+    schema.add_argument("--out", help="file to write the schema to (default: standard output)")
+    schema.set_defaults(handler=cmd_config_schema)
+    catalogue = commands.add_parser("catalogue", help="IMDb's non-commercial dataset files (see README)")
+    catalogue_commands = catalogue.add_subparsers(dest="action", required=True)
+    importing = catalogue_commands.add_parser("import", parents=[common], help="import the *.tsv.gz files in DIR")
+    importing.add_argument("folder", metavar="DIR", help="folder holding title.basics.tsv.gz, title.akas.tsv.gz, "
+                           "title.principals.tsv.gz and name.basics.tsv.gz")
+    importing.add_argument("--db", help="DuckDB file whose working database gets the catalogue")
+    importing.set_defaults(handler=cmd_catalogue_import)
     return parser
 
 
