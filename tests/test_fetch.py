@@ -134,7 +134,8 @@ def test_robots_5xx_disallows_everything_and_nothing_is_requested(server, fetche
     host, state = server
     state["robots_status"] = 500
     result = fetcher.get(f"http://{host}/page")
-    assert (result.outcome, result.reason) == ("rejected", "robots.txt disallows")
+    # RFC 9309: an unreachable robots.txt means assume all disallowed, reported as unreachable (issue 19), not as the site's rule
+    assert (result.outcome, result.reason) == ("rejected", "robots.txt unreachable (HTTP 500)")
     assert state["counts"]["/page"] == 0
 
 

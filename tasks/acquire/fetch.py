@@ -125,6 +125,7 @@ class Fetcher:
         self._env_proxies = bool(getproxies())
         self._proxy_pools: dict[str, urllib3.ProxyManager] = {}
         self._robots: dict[str, Protego | None] = {}
+        self._robots_unreachable: dict[str, str] = {}  # origin -> why its robots.txt could not be read
         self._throttles: dict[str, HostThrottle] = {}
         self._lock = threading.Lock()
         self._robots_lock = threading.Lock()
@@ -151,7 +152,7 @@ class Fetcher:
         if refusal:
             return FetchResult(url, "rejected", reason=f"out of scope: {refusal}")
         if not self.allowed(url):
-            return FetchResult(url, "rejected", reason="robots.txt disallows")
+            return FetchResult(url, "rejected", reason=self._robots_refusal(url))
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         result, deadline = FetchResult(url, "rejected"), time.monotonic() + self.page_timeout_s
         for attempt in range(1, self.settings.retries + 2):
@@ -290,6 +291,11 @@ class Fetcher:
         delay = robots.crawl_delay(self.settings.user_agent) if robots else None
         return min(float(delay or 0.0), MAX_CRAWL_DELAY_S)
 
+    def _robots_refusal(self, url: str) -> str:
+        """Why robots.txt stops url: the site's own rule, or a robots.txt we could not read (not the site's wish)."""
+        parts = urlsplit(url)
+        return self._robots_unreachable.get(f"{parts.scheme}://{parts.netloc}".lower(), "robots.txt disallows")
+
     def _robots_for(self, url: str) -> Protego | None:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}".lower()
@@ -308,13 +314,17 @@ class Fetcher:
             status = response.status
             body = _read_body(response, MAX_ROBOTS_BYTES, deadline, truncate=True) if status < 300 else b""
             clean = True
-        except (Refused, BlockedAddress) + NETWORK_ERRORS:
+        except (Refused, BlockedAddress) + NETWORK_ERRORS as exc:
+            why = (str(exc)[:120] if isinstance(exc, (Refused, BlockedAddress)) else "timeout"
+                   if isinstance(exc, Urllib3Timeout) else f"connection error: {type(exc).__name__}")
+            self._robots_unreachable[origin] = f"robots.txt unreachable ({why})"
             return Protego.parse("User-agent: *\nDisallow: /")
         finally:
             _finish(response, clean)
             if exchange is not None:
                 self._archive(exchange, body, None, None)
         if status >= 500 or 300 <= status < 400:
+            self._robots_unreachable[origin] = f"robots.txt unreachable (HTTP {status})"
             return Protego.parse("User-agent: *\nDisallow: /")
         if status >= 400:
             return None
