@@ -4,13 +4,22 @@ from __future__ import annotations
 import codecs
 import re
 
+import charset_normalizer
 import ftfy
+import webencodings
 
 from critics.schemas.records import Credit, ParsedPage
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_HEADER_CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
+_HEADER_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
+# WHATWG's gbk decoder is the gb18030 decoder; webencodings names the narrower Python codec.
+_DECODER_SUPERSETS = {"gbk": "gb18030", "gb2312": "gb18030"}
+# Undeclared non-UTF-8 pages: too few high bytes say nothing reliable (a latin-1 'café' can pass for Cyrillic).
+_DETECT_MIN_HIGH_BYTES = 16
+# Legacy encodings an undeclared page is weighed against. cp949 (Korean) is left out on purpose: charset-normalizer
+# ranks it above cp932 for Shift_JIS text, and Japanese pages are the likelier of the two here.
+_DETECT_CANDIDATES = ["cp1252", "cp1251", "gb18030", "cp932"]
 # Runs of [ \t\u00a0\u200b] become one space. A lone plain space is left out of the pattern: replacing it
 # with itself is a no-op that cost a match per word.
 _SPACES = re.compile(r"[ \t\u00a0\u200b]{2,}|[\t\u00a0\u200b]")
@@ -22,15 +31,27 @@ _FTFY_TOUCHES = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode page bytes: BOM, then a declared charset that actually decodes, then UTF-8, then cp1252."""
+    """Decode page bytes as browsers do: BOM, declared charset (WHATWG labels), UTF-8, then a detected legacy one."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body.decode(encoding, errors="replace").lstrip("\ufeff")
-    for encoding in (_header_charset(content_type), _meta_charset(body), "utf-8"):
-        text = _try_decode(body, encoding)
+    meta = _meta_charset(body)
+    if meta and meta.lower().startswith(("utf-16", "utf16")):
+        meta = "utf-8"  # WHATWG: an ASCII-readable <meta> cannot truly mean UTF-16
+    for label in (_header_charset(content_type), meta, "utf-8"):
+        text = _try_decode(body, label)
         if text is not None:
             return text
-    # cp1252 maps almost every byte, so it is the last resort that never loses the page.
+    return _decode_undeclared(body)
+
+
+def _decode_undeclared(body: bytes) -> str:
+    """A page in no declared or UTF-8 encoding: the likeliest legacy encoding, windows-1252 when unsure."""
+    if sum(1 for b in body[:65536] if b >= 0x80) >= _DETECT_MIN_HIGH_BYTES:
+        best = charset_normalizer.from_bytes(body, cp_isolation=_DETECT_CANDIDATES).best()
+        if best is not None:
+            return body.decode(best.encoding, errors="replace")
+    # windows-1252 maps almost every byte, so it is the last resort that never loses the page.
     return body.decode("cp1252", errors="replace")
 
 
@@ -73,11 +94,22 @@ def _meta_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii", "ignore") if match else None
 
 
-def _try_decode(body: bytes, encoding: str | None) -> str | None:
-    if not encoding:
+def python_codec(label: str | None) -> str | None:
+    """The Python codec for a charset label as browsers read it (WHATWG): gb2312 -> gb18030, latin1 -> cp1252."""
+    encoding = webencodings.lookup(label.strip()) if label else None
+    if encoding is None:
+        return None
+    name = encoding.codec_info.name
+    return _DECODER_SUPERSETS.get(name, name)
+
+
+def _try_decode(body: bytes, label: str | None) -> str | None:
+    codec = python_codec(label)
+    if codec is None:
         return None
     try:
-        return body.decode(encoding)
+        return webencodings.lookup(label.strip()).codec_info.decode(body)[0] if codec == "x-user-defined" \
+            else body.decode(codec)
     except (LookupError, UnicodeDecodeError):
         return None
 
