@@ -12,7 +12,7 @@ import lxml.html
 from lxml import etree
 
 from critics.tasks.text.clean import decode_html
-from critics.tasks.acquire.scope import host_key, url_refusal
+from critics.tasks.acquire.scope import DEFAULT_PORTS, site_key, url_refusal
 
 MAX_SITEMAP_BYTES = 50_000_000
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
@@ -110,24 +110,47 @@ def parse_listing(body: bytes, base_url: str, content_type: str | None = None) -
 
 
 def normalise_url(url: str) -> str:
-    """Drop the fragment and lower-case scheme and host so the same page is one key (malformed URLs kept as is)."""
+    """One key per page: no fragment, lower-case scheme and host, no default port, no dot segments.
+
+    Malformed URLs and other schemes are kept as written (and later refused, never fetched).
+    """
     try:
         url, _ = urldefrag(url.strip())
         parts = urlsplit(url)
     except ValueError:
         return url.strip()
-    if parts.scheme.lower() not in ("http", "https"):
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
         return url  # javascript:, mailto:, data: ... are recorded as written, never fetched
-    path = parts.path or "/"
+    netloc = parts.netloc.lower()
+    default = DEFAULT_PORTS[scheme]
+    if netloc.endswith((f":{default}", ":")) and "]" not in netloc.rsplit(":", 1)[1]:
+        netloc = netloc.rsplit(":", 1)[0]
+    path = remove_dot_segments(parts.path) if "." in parts.path else parts.path
     query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+    return f"{scheme}://{netloc}{path or '/'}{query}"
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4: `/a/./b/../c` -> `/a/c`, never climbing above the root."""
+    segments, out = path.split("/"), []
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        if segment in (".", ".."):
+            if segment == ".." and len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+            continue
+        out.append(segment)
+    return "/".join(out)
 
 
 def same_site(url: str, site_url: str) -> bool:
-    """Whether url is on the same host (and port) as site_url."""
+    """Whether url is on the same host (and port, a scheme's default port being no port) as site_url."""
     if url_refusal(url) or url_refusal(site_url):
         return False
-    return host_key(urlsplit(url).netloc) == host_key(urlsplit(site_url).netloc)
+    return site_key(url) == site_key(site_url)
 
 
 def _same_site(urls: list[str], base_url: str) -> list[str]:

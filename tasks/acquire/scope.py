@@ -11,6 +11,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 FETCHABLE_SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 # Cloud metadata endpoints that are not covered by the private/link-local ranges.
 METADATA_ADDRESSES = {ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")}
 
@@ -27,6 +28,16 @@ def host_key(netloc_or_host: str) -> str:
     except UnicodeError:
         pass
     return f"{host}{sep}{port}"
+
+
+def site_key(url: str) -> str:
+    """host_key of a URL without its scheme's default port: https://x.org:443/a and https://x.org/b are one site."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    default = DEFAULT_PORTS.get(parts.scheme.lower())
+    if default and netloc.endswith(f":{default}") and _has_port(netloc):
+        netloc = netloc[: -len(str(default)) - 1]
+    return host_key(netloc.rstrip(":") if netloc.endswith(":") and _has_port(netloc) else netloc)
 
 
 def url_refusal(url: str) -> str | None:
@@ -79,7 +90,7 @@ class Scope:
             parts = urlsplit(url)
             if not parts.hostname:
                 continue
-            scope.hosts.add(host_key(parts.netloc))
+            scope.hosts.add(site_key(url))
             scope.allowed_restricted |= {_plain(a) for a in resolve(parts.hostname) if is_restricted(a)}
         return scope
 
@@ -88,7 +99,7 @@ class Scope:
         reason = url_refusal(url)
         if reason:
             return reason
-        if self.hosts and host_key(urlsplit(url).netloc) not in self.hosts:
+        if self.hosts and site_key(url) not in self.hosts:
             return f"off-site host {urlsplit(url).hostname}"
         return None
 
