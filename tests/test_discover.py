@@ -6,7 +6,9 @@ import gzip
 import pytest
 
 from critics.tasks.acquire import documents as discover
-from critics.tasks.acquire.documents import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
+from critics.tasks.acquire.documents import (classify, is_site_root, normalise_url, parse_feed, parse_listing,
+                                             parse_sitemap, parse_text_sitemap, robots_sitemaps, same_site)
+from critics.tasks.acquire.scope import Scope
 
 BASE = "https://reviews.example/"
 SM_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -145,6 +147,15 @@ def test_listing_that_parses_to_no_element_gives_nothing(body):
     ("https://reviews.example:8443/x#", "https://reviews.example:8443/x"),
     ("mailto:Critic@Example.org", "mailto:Critic@Example.org"),
     ("javascript:void(0)", "javascript:void(0)"),
+    ("https://example.org:443/x", "https://example.org/x"),  # a scheme's default port is no port
+    ("http://example.org:80", "http://example.org/"),
+    ("http://example.org:443/x", "http://example.org:443/x"),  # not http's default
+    ("https://example.org:/x", "https://example.org/x"),  # empty port
+    ("http://[::1]:80/x", "http://[::1]/x"),
+    ("https://example.org/a/./b/../c/", "https://example.org/a/c/"),  # RFC 3986 dot segments
+    ("https://example.org/a/b/..", "https://example.org/a/"),
+    ("https://example.org/../../x", "https://example.org/x"),  # never above the root
+    ("https://example.org/a.b/c.html?x=../y", "https://example.org/a.b/c.html?x=../y"),  # dots in names and query kept
 ])
 def test_normalise_url_drops_fragment_and_lowercases_scheme_and_host_only(url, expected):
     assert normalise_url(url) == expected
@@ -165,6 +176,9 @@ def test_normalise_url_keeps_malformed_url_as_written():
     ("https://other.example/a", "https://reviews.example/", False),
     ("javascript:alert(1)", "https://reviews.example/", False),
     ("https://u:p@reviews.example/a", "https://reviews.example/", False),
+    ("https://reviews.example:443/a", "https://reviews.example/", True),  # issue 18: was refused as off-site
+    ("http://reviews.example:80/a", "https://reviews.example/", True),
+    ("http://reviews.example:443/a", "https://reviews.example/", False),
 ])
 def test_same_site_compares_host_and_port(url, site, expected):
     assert same_site(url, site) is expected
@@ -177,3 +191,58 @@ def test_sitemap_lastmod_is_kept_per_page_as_written():
     found = parse_sitemap(body, "http://x.test/")
     assert found.pages == ["http://x.test/a", "http://x.test/b", "http://x.test/c"]
     assert found.lastmod == {"http://x.test/a": "2025-01-02", "http://x.test/c": "2025-03-04T10:00:00Z"}
+
+
+def test_scope_counts_the_default_port_as_the_same_site():
+    scope = Scope.from_urls(["https://example.org/sitemap.xml"])
+    assert scope.refusal("https://example.org:443/x") is None
+    assert scope.refusal("https://example.org:8443/x") == "off-site host example.org"
+
+
+def test_rss_item_with_only_a_permalink_guid_is_kept():
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>R</title>'
+            b"<item><title>One</title><guid>https://reviews.example/r/1</guid></item>"
+            b'<item><title>Two</title><guid isPermaLink="true">https://reviews.example/r/2</guid></item>'
+            b'<item><title>Opaque</title><guid isPermaLink="false">tag:reviews.example,2024:3</guid></item>'
+            b"</channel></rss>")
+    assert parse_feed(body, BASE).pages == ["https://reviews.example/r/1", "https://reviews.example/r/2"]
+
+
+def test_atom_links_resolve_against_xml_base():
+    body = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://reviews.example/films/">'
+            b'<title>R</title><entry><title>One</title><link href="r/1"/><link rel="edit" href="/edit/1"/></entry>'
+            b'<entry xml:base="/archive/2023/"><title>Two</title><link rel="alternate" href="r/2"/></entry></feed>')
+    assert parse_feed(body, "https://reviews.example/feed.atom").pages == [
+        "https://reviews.example/films/r/1", "https://reviews.example/archive/2023/r/2"]
+
+
+def test_gzipped_feed_is_read():
+    assert parse_feed(gzip.compress(RSS), BASE).pages == ["https://reviews.example/r/1", "https://reviews.example/r/2"]
+
+
+TEXT_SITEMAP = b"https://reviews.example/r/1\r\n\n  https://reviews.example/r/2  \n# not a URL\nftp://x/y\n"
+
+
+def test_plain_text_sitemap_gives_one_page_per_url_line():
+    assert classify(TEXT_SITEMAP) == "text_sitemap" and classify(gzip.compress(TEXT_SITEMAP)) == "text_sitemap"
+    found = parse_text_sitemap(TEXT_SITEMAP, BASE)
+    assert (found.kind, found.pages) == ("sitemap", ["https://reviews.example/r/1", "https://reviews.example/r/2"])
+
+
+@pytest.mark.parametrize("body", [b"Just some words\nhttps://x.example/", b"<html>https://x.example/</html>"])
+def test_text_that_does_not_start_with_a_url_is_not_a_text_sitemap(body):
+    assert classify(body) == "html"
+
+
+def test_robots_sitemap_lines_are_read_in_any_case_and_place():
+    body = (b"User-agent: *\nDisallow: /private/\nSitemap: https://reviews.example/sitemap.xml\n"
+            b"sitemap:/relative-sitemap.txt\n  SITEMAP :  https://cdn.example/sm.xml # comment\n"
+            b"Sitemap: https://reviews.example/sitemap.xml\n")
+    assert robots_sitemaps(body, "https://reviews.example/robots.txt") == [
+        "https://reviews.example/sitemap.xml", "https://reviews.example/relative-sitemap.txt", "https://cdn.example/sm.xml"]
+
+
+@pytest.mark.parametrize("url, expected", [("https://x.example/", True), ("https://x.example", True),
+                                           ("https://x.example/?page=2", False), ("https://x.example/reviews", False)])
+def test_site_root(url, expected):
+    assert is_site_root(url) is expected

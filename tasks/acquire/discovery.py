@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from critics.schemas.config import Source
-from critics.tasks.acquire.documents import classify, normalise_url, parse_feed, parse_listing, parse_sitemap, same_site
+from critics.tasks.acquire.documents import (classify, is_site_root, normalise_url, parse_feed, parse_listing,
+                                             parse_sitemap, parse_text_sitemap, robots_sitemaps, same_site)
 from critics.tasks.acquire.fetch import Fetcher
+from critics.tasks.acquire.patterns import pattern_refusal
 from critics.tasks.text.parse import parse_page
 from critics.tasks.acquire.scope import url_refusal
 
@@ -43,7 +45,9 @@ class Frontier:
 def discover_source(fetcher: Fetcher, source: Source, start_urls: list[str] | None = None) -> Frontier:
     """Breadth-first over discovery documents from the start URLs, staying on their own sites."""
     frontier, seen_pages, seen_docs = Frontier(), set(), set()
-    queue = deque((normalise_url(u), normalise_url(u)) for u in (start_urls or source.start_urls))
+    starts = [normalise_url(u) for u in (start_urls or source.start_urls)]
+    queue = deque((u, u) for u in starts)
+    queue.extend(_robots_documents(fetcher, [u for u in starts if is_site_root(u)], source, frontier))
     while queue and len(seen_docs) < MAX_DISCOVERY_DOCUMENTS:
         url, site = queue.popleft()
         if url in seen_docs:
@@ -67,6 +71,27 @@ def assign_urls(sources: list[Source], urls: list[str]) -> list[tuple[Source, li
     return [(s, assigned[s.name]) for s in sources if s.name in assigned]
 
 
+def _robots_documents(fetcher: Fetcher, roots: list[str], source: Source, frontier: Frontier
+                      ) -> list[tuple[str, str]]:
+    """(sitemap, site) for each on-site sitemap that a root start URL's robots.txt declares; off-site ones settled."""
+    queued = []
+    for root in roots:
+        for sitemap in _declared_sitemaps(fetcher, root):
+            if same_site(sitemap, root):
+                queued.append((sitemap, root))
+            else:
+                frontier.outcomes.append((sitemap, source.name, "out_of_scope", "off-site sitemap in robots.txt"))
+    return queued
+
+
+def _declared_sitemaps(fetcher: Fetcher, root: str) -> list[str]:
+    """The sitemaps a site's robots.txt declares with `Sitemap:` lines (none when it cannot be read)."""
+    result = fetcher.get(root.rstrip("/") + "/robots.txt")
+    if result.outcome != "ok" or not result.body:
+        return []
+    return [normalise_url(u) for u in robots_sitemaps(result.body, result.final_url or root)]
+
+
 def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontier
                    ) -> tuple[list[str], list[str], dict[str, str]]:
     """Fetch one discovery document and return (page URLs, further documents, sitemap lastmod per page)."""
@@ -81,6 +106,8 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
             found = parse_sitemap(result.body, base)
         elif kind == "feed":
             found = parse_feed(result.body, base)
+        elif kind == "text_sitemap":
+            found = parse_text_sitemap(result.body, base)
         else:
             found = parse_listing(result.body, base, result.content_type)
             # A page that paginates or lists many articles is a listing; otherwise it may be a review itself.
@@ -95,7 +122,8 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
 
 def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: Source,
               lastmod: str | None = None) -> None:
-    if len(frontier.targets) >= source.max_pages and _plainly_on_site(page, site):
+    patterned = getattr(source, "include", None) or getattr(source, "exclude", None)
+    if len(frontier.targets) >= source.max_pages and not patterned and _plainly_on_site(page, site):
         if page not in seen:  # fast path for huge sitemaps past max_pages: no URL parsing
             seen.add(page)
             _over_limit(frontier, page, source)
@@ -109,6 +137,8 @@ def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: 
         frontier.outcomes.append((url, source.name, "out_of_scope", refusal))
     elif not same_site(url, site):
         frontier.outcomes.append((url, source.name, "out_of_scope", f"off-site link (host {urlsplit(url).hostname})"))
+    elif patterned and (excluded := pattern_refusal(url, source.include, source.exclude)):
+        frontier.outcomes.append((url, source.name, "out_of_scope", excluded))  # never fetched
     elif len(frontier.targets) >= source.max_pages:
         _over_limit(frontier, url, source)
     else:
@@ -119,7 +149,7 @@ def _plainly_on_site(url: str, site: str) -> bool:
     """Whether url is already normalised and on site's own origin, judged by prefix alone (no parsing)."""
     origin = site.split("/", 3)
     prefix = "/".join(origin[:3]) + "/"
-    return url.startswith(prefix) and "#" not in url and "@" not in url
+    return url.startswith(prefix) and "#" not in url and "@" not in url and "/." not in url
 
 
 def _over_limit(frontier: Frontier, url: str, source: Source) -> None:

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import feedparser
 import lxml.html
 from lxml import etree
 
@@ -15,6 +16,10 @@ from critics.tasks.text.clean import decode_html
 from critics.tasks.acquire.scope import DEFAULT_PORTS, site_key, url_refusal
 
 MAX_SITEMAP_BYTES = 50_000_000
+MAX_ROBOTS_BYTES = 512_000  # as much of a robots.txt as the fetcher reads for its rules
+_TEXT_SITEMAP_HEAD = re.compile(rb"https?://[^\s<>\"]+\s*(\n|$)")
+_ABSOLUTE = re.compile(r"https?://\S+$", re.I)
+_ROBOTS_SITEMAP = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.I | re.M)
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 
 
@@ -51,6 +56,8 @@ def classify(body: bytes, content_type: str | None = None) -> str:
         return "sitemap"
     if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
         return "feed"
+    if _TEXT_SITEMAP_HEAD.match(head):
+        return "text_sitemap"
     return "html"
 
 
@@ -65,6 +72,26 @@ def parse_sitemap(body: bytes, base_url: str) -> Discovered:
     return Discovered("sitemap", pages=locs, lastmod=_lastmods(root, base_url))
 
 
+def parse_text_sitemap(body: bytes, base_url: str) -> Discovered:
+    """Page URLs of a plain-text sitemap (sitemaps.org: one absolute URL per line, UTF-8)."""
+    text = gunzip_if_needed(body).decode("utf-8", errors="replace")
+    lines = (line.strip() for line in text.splitlines())
+    return Discovered("sitemap", pages=[_join(base_url, line) for line in lines if _ABSOLUTE.match(line)])
+
+
+def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
+    """The `Sitemap:` URLs a robots.txt declares (any case, any position in the file)."""
+    text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+    found = (m.group(1) for m in _ROBOTS_SITEMAP.finditer(text))
+    return list(dict.fromkeys(_join(base_url, url) for url in found))
+
+
+def is_site_root(url: str) -> bool:
+    """Whether url is a site's root page (`https://example.org/`), where robots.txt sitemaps are worth reading."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
 def _lastmods(root, base_url: str) -> dict[str, str]:
     """<lastmod> of each <url> entry that has one, keyed by its page URL."""
     found = {}
@@ -76,20 +103,12 @@ def _lastmods(root, base_url: str) -> dict[str, str]:
 
 
 def parse_feed(body: bytes, base_url: str) -> Discovered:
-    """Item links of an RSS 2.0, RSS 1.0 or Atom feed."""
-    root = _xml_root(body)
-    if root is None:
-        return Discovered("feed")
-    links = []
-    for item in root.iter():
-        if _local(item.tag) not in ("item", "entry"):
-            continue
-        for child in item:
-            if _local(child.tag) == "link":
-                href = child.get("href") or (child.text or "").strip()
-                if href and child.get("rel", "alternate") == "alternate":
-                    links.append(_join(base_url, href))
-    return Discovered("feed", pages=links)
+    """Item links of an RSS 0.9x/1.0/2.0 or Atom feed, read by feedparser: permalink-only <guid>s, xml:base."""
+    # bytes, never a str: feedparser fetches a string that looks like a URL
+    feed = feedparser.parse(bytes(gunzip_if_needed(body)), response_headers={"content-location": base_url},
+                            sanitize_html=False, resolve_relative_uris=False)
+    links = [_join(base_url, entry.link) for entry in feed.entries if entry.get("link")]
+    return Discovered("feed", pages=list(dict.fromkeys(links)))
 
 
 def parse_listing(body: bytes, base_url: str, content_type: str | None = None) -> Discovered:
