@@ -5,7 +5,6 @@ import functools
 import json
 import logging
 import re
-from datetime import date, datetime
 from urllib.parse import urljoin
 
 import lxml.html
@@ -16,6 +15,7 @@ from lxml import etree
 from critics.schemas.records import Credit, ParsedPage
 from critics.tasks.text.clean import decode_html
 from critics.tasks.extract.films import normalise_title, parse_headline
+from critics.tasks.text.dates import guess_page_date, parse_date  # noqa: F401 (parse_date: public here too)
 
 MIN_REVIEW_WORDS = 50
 # huge_tree off: libxml2 caps nesting depth, so a page nested 10,000 deep cannot exhaust the stack.
@@ -33,7 +33,6 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "section",
                "article", "blockquote", "br", "tr", "dd", "dt", "figcaption", "time"}
 _REVIEWISH = re.compile(r"\breview\b|^\s*['‘\"“]|\((?:19|20)\d\d\)", re.I)
-_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y/%m/%d")
 
 
 def parse_page(body: bytes, url: str, content_type: str | None = None) -> ParsedPage:
@@ -152,23 +151,6 @@ def review_blocks(container) -> list[str]:
     return [line for line in (" ".join(part.split()) for part in text.split("\n")) if line]
 
 
-def parse_date(value: str | None) -> date | None:
-    """A date from ISO timestamps and the common written forms; None when unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _html_tree(html: str):
     if not html.strip():
         return None
@@ -188,7 +170,7 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None) -> None:
     page.outlet = ((_name(review.get("publisher")) if review else None) or meta.get("og:site_name")
                    or meta.get("application-name") or _title_suffix(tree, meta))
     page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
-                                   or _first_attr(tree, "//time/@datetime"))
+                                   or _first_attr(tree, "//time/@datetime")) or guess_page_date(tree)
     page.credits = _credits(item) if item else []
 
 
