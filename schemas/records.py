@@ -71,6 +71,10 @@ class ParsedPage:
     credits: list[Credit] = field(default_factory=list)
     language: str | None = None
     reject_reason: str | None = None  # set when the page is not a usable review
+    # Why the page counts as a film review ("schema.org Review of a Movie", "review headline '...'"); empty if not.
+    review_evidence: list[str] = field(default_factory=list)
+    critic_rule: str | None = None  # where the critic came from: "jsonld_review", "byline", "meta:author", ...
+    outlet_rule: str | None = None  # where the outlet came from: "og:site_name", "title", "copyright", "domain", ...
 
 
 @dataclass

@@ -110,7 +110,8 @@ def extract_rating(structured: dict | None, structured_rule: str | None, text_bl
     labelled, junk = _from_labels(blocks, default_best)
     if labelled:
         return labelled
-    return _from_star_rows(blocks, default_best) or _from_closing(blocks, default_best) or fallback or junk
+    return (_from_star_rows(blocks, default_best) or _from_short_lines(blocks, default_best)
+            or _from_closing(blocks, default_best) or fallback or junk)
 
 
 # --- printed-string parsers: each returns a Rating or None when its shape does not match ---
@@ -253,6 +254,34 @@ def _from_star_rows(blocks: list[str], default_best: float | None) -> Rating | N
         rating = parse_rating_text(text, default_best)
         if _usable(rating) and rating.rule == "star_row":
             return rating
+    return None
+
+
+_GLYPH_RUN = re.compile(r"(?:[★⭐✭✮]+(?:\s*(?:½|1/2))?[☆✩]*|[★⭐✭✮]*(?:½|⯪|⯨)[☆✩]*)(?:\s*(?:/|out of)\s*\d+)?", re.I)
+_SHORT_LINE_WORDS = 12
+_ASTERISK_OUT_OF = re.compile(r"^(\*{1,5})\s*(½|1/2)?\s*\(?\s*out\s+of(?=\s)", re.I)
+_LINE_LEAD = re.compile(r"^[\s•·\-–—>:(]*|[\s.!):]*$")
+_OUT_OF_WORD = re.compile(rf"(?<=out of )({_WORD})\b", re.I)
+
+
+def _from_short_lines(blocks: list[str], default_best: float | None) -> Rating | None:
+    """A short line that is a rating ('3 1/2 out of 4 stars', 'Three stars') or carries a star run ('Juno ★★★½')."""
+    for block in blocks:
+        if len(block.split()) > _SHORT_LINE_WORDS:
+            continue
+        text = _ASTERISK_OUT_OF.sub(lambda m: "★" * len(m[1]) + ("½" if m[2] else "") + " out of", _LINE_LEAD.sub("", block))
+        if text.startswith("★"):  # '★★★½ out of four stars': the glyph parser reads digits and no 'stars'
+            text = re.sub(r"\s*stars?$", "", _OUT_OF_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), text), flags=re.I)
+        rating = parse_rating_text(text, default_best) if text and text.strip("* ") else None  # '***' is a break
+        if _usable(rating) and (rating.rule in ("out_of", "words", "star_row") or (rating.rule == "fraction" and "star" in text.lower())):
+            printed = " ".join(_LINE_LEAD.sub("", block).split())  # as printed, not as rewritten here
+            return Rating(printed, rating.score, rating.scale, "standalone_" + rating.rule)
+        for run in _GLYPH_RUN.finditer(block):
+            glyphs = run.group().strip()
+            if sum(c in "★⭐✭✮☆✩" for c in glyphs) >= 2 or "½" in glyphs or re.search(r"\d", glyphs):
+                rating = parse_rating_text(glyphs, default_best)
+                if _usable(rating):
+                    return _with_rule(rating, "star_line")
     return None
 
 

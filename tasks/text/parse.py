@@ -13,11 +13,13 @@ from extruct.w3cmicrodata import MicrodataExtractor
 from lxml import etree
 
 from critics.schemas.records import Credit, ParsedPage
-from critics.tasks.text.clean import decode_html
 from critics.tasks.extract.films import normalise_title, parse_headline
+from critics.tasks.extract.ratings import extract_rating
+from critics.tasks.text import bylines, evidence
+from critics.tasks.text.clean import decode_html
 from critics.tasks.text.dates import guess_page_date, parse_date  # noqa: F401 (parse_date: public here too)
 
-MIN_REVIEW_WORDS = 50
+MIN_REVIEW_WORDS = evidence.MIN_UNMARKED_WORDS  # without review evidence; a capsule with evidence needs fewer
 # huge_tree off: libxml2 caps nesting depth, so a page nested 10,000 deep cannot exhaust the stack.
 _HTML_PARSER = lxml.html.HTMLParser(huge_tree=False, no_network=True, remove_comments=False)
 log = logging.getLogger(__name__)
@@ -70,19 +72,38 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
         page.reject_reason = "not parseable as HTML"
         return page
     page.canonical_url = canonical_url(tree, url)
-    review = find_review(jsonld_objects(tree) + microdata_objects(tree, url))
-    _fill_metadata(page, tree, review)
+    objects = jsonld_objects(tree) + microdata_objects(tree, url)
+    review = find_review(objects)
+    meta = _meta_tags(tree)
+    _fill_metadata(page, tree, review, objects, meta)
+    headlines = _headlines(tree, meta)
+    sections = _sections(tree, objects, meta)
     container = review_container(tree)  # strips the page in place: metadata has been read
+    _images_as_text(container)
     _fill_rating(page, container, review)
     page.rating_text_blocks = review_blocks(container)
     page.body_text = main_text(_drop_bylines(tree), url)  # last: trafilatura prunes the tree it is given
+    page.body_text = _with_review_body(page.body_text, review)
     if page.film_title and page.film_year is None:
         page.film_year = _year_in_text(page.film_title, page.body_text)
-    if len(page.body_text.split()) < MIN_REVIEW_WORDS:
-        page.reject_reason = "no review text"
-    elif not page.film_title:
-        page.reject_reason = "no film title found"
+    _decide(page, url, review, objects, meta, headlines, sections)
     return page
+
+
+def _decide(page: ParsedPage, url: str, review: dict | None, objects: list[dict], meta: dict,
+            headlines: list[str], sections: list[str]) -> None:
+    """Whether the page is a film review, from its evidence; the reject reason names what decided."""
+    item = _first_dict(review.get("itemReviewed")) if review else None
+    rating = extract_rating(page.structured_rating, page.structured_rating_rule, page.rating_text_blocks)
+    printed = rating.raw if rating and (rating.score is not None or rating.verdict_hint) else None
+    types = [t for obj in objects for t in _type_names(obj)] + ([meta["og:type"]] if meta.get("og:type") else [])
+    found = evidence.gather(url, headlines, sections, types, _type_names(item)[0] if item and _type_names(item) else None,
+                            review is not None, printed, page.rating_text_blocks, page.film_title, page.outlet,
+                            page.body_text)
+    page.review_evidence = found.film
+    page.reject_reason = evidence.decide(found, len(page.body_text.split()))
+    if page.reject_reason is None and not page.film_title:
+        page.reject_reason = "no film title found"
 
 
 def canonical_url(tree, url: str) -> str:
@@ -160,15 +181,14 @@ def _html_tree(html: str):
         return None
 
 
-def _fill_metadata(page: ParsedPage, tree, review: dict | None) -> None:
+def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[dict], meta: dict) -> None:
     item = _first_dict(review.get("itemReviewed")) if review else None
-    meta = _meta_tags(tree)
     page.headline = _first_text(tree, "//h1") or meta.get("og:title") or _first_text(tree, "//title")
     page.film_title, page.film_year = _film_identity(item, page.headline, meta, tree)
-    page.critic = _name(review.get("author")) if review else None
-    page.critic = page.critic or _byline(tree) or meta.get("author")
-    page.outlet = ((_name(review.get("publisher")) if review else None) or meta.get("og:site_name")
-                   or meta.get("application-name") or _title_suffix(tree, meta))
+    article = _article(tree)
+    page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree)
+    page.outlet, page.outlet_rule = bylines.find_outlet(objects, review, meta, _first_text(tree, "//title"), tree,
+                                                        page.url, page.headline)
     page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
                                    or _first_attr(tree, "//time/@datetime")) or guess_page_date(tree)
     page.credits = _credits(item) if item else []
@@ -196,13 +216,90 @@ def _year_in_text(title: str, text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _title_suffix(tree, meta: dict) -> str | None:
-    """The outlet name a <title> appends after ' | ' or ' - ' to the page's own headline."""
-    title = _first_text(tree, "//title") or ""
-    parts = re.split(r"\s+[|–—-]\s+", title)
-    if len(parts) < 2 or _REVIEWISH.search(parts[-1]):
+def _headlines(tree, meta: dict) -> list[str]:
+    """The page's headlines, strongest first: its first h1s, og:title, twitter:title, <title>."""
+    found = [" ".join(h.text_content().split()) for h in _xpath("//h1")(tree)[:3]]
+    found += [meta.get("og:title"), meta.get("twitter:title"), _first_text(tree, "//title")]
+    return list(dict.fromkeys(h for h in found if h))
+
+
+def _sections(tree, objects: list[dict], meta: dict) -> list[str]:
+    """Section names the page states: meta section tags, JSON-LD articleSection, breadcrumb items."""
+    found = [meta.get(k) for k in _SECTION_META]
+    for obj in objects:
+        found += [s for s in _as_list(obj.get("articleSection")) if isinstance(s, str)]
+        if _has_type(obj, "BreadcrumbList"):
+            found += [_name(i.get("item")) if isinstance(i.get("item"), dict) else _name(i)
+                      for i in _as_list(obj.get("itemListElement")) if isinstance(i, dict)]
+    found += [" ".join(e.text_content().split()) for e in _BREADCRUMBS(tree)[:8]]
+    return [s for s in dict.fromkeys(found) if s and len(s) <= 40]
+
+
+_SECTION_META = ("article:section", "parsely-section", "section", "category", "article.section", "dc.subject",
+                 "cxenseparse:recs:articlesection", "sailthru.section")
+_BREADCRUMBS = etree.XPath('//*[contains(@class,"breadcrumb") or contains(@class,"kicker") or contains(@class,"eyebrow")'
+                           ' or contains(@class,"section-name") or contains(@class,"category")]'
+                           '//*[self::a or self::span or self::li][not(*)]')
+
+
+def _article(tree):
+    """The page's main article before boilerplate is stripped: the wordiest <article>, else a Review/Article item, main, body."""
+    articles = _xpath("//article")(tree)
+    if articles:
+        return max(articles, key=lambda a: len(a.text_content()))
+    for xpath in ('//*[contains(@itemtype,"Review") or contains(@itemtype,"Article")]', "//main", "//body"):
+        found = _xpath(xpath)(tree)
+        if found:
+            return found[0]
+    return tree
+
+
+def _with_review_body(text: str, review: dict | None) -> str:
+    """The structured reviewBody when it holds more of the review than the page text does (capsule pages)."""
+    body = _text(review.get("reviewBody")) if review else ""
+    return " ".join(body.split()) if len(body.split()) > len(text.split()) else text
+
+
+def _type_names(obj: dict | None) -> list[str]:
+    declared = _as_list(obj.get("@type")) if isinstance(obj, dict) else []
+    return [str(t).rsplit("/", 1)[-1] for t in declared if t]
+
+
+_STAR_FILE = re.compile(r"(?:stars?|rating|rate)[_-]?(\d{1,2})(?:[_.-]?(5))?(?!\d)|(?<![\d.])(\d)(?:[_.-](5))?[_-]?stars?", re.I)
+_RATING_ALT = re.compile(r"[★☆½*]|\bstars?\b|\d\s*(?:/|out of|of)\s*\d|^\s*[A-F][+-]?\s*$|\bgrade\b|\brating\b", re.I)
+
+
+def _images_as_text(container) -> None:
+    """Rating images as text: their alt/title when it reads as a rating, else a star glyph from the file name."""
+    for img in _xpath(".//img")(container):
+        token = _image_token(img.get("alt") or img.get("title") or "", img.get("src") or "")
+        if token:
+            img.tail = f" {token} {img.tail or ''}" if len(token) > 1 else token + (img.tail or "")
+
+
+def _image_token(alt: str, src: str) -> str | None:
+    alt = " ".join(alt.split())
+    if alt and len(alt.split()) <= 8 and _RATING_ALT.search(alt):
+        lowered = alt.lower()
+        if lowered in ("star", "full star", "filled star", "star full"):
+            return "★"
+        if "half" in lowered and len(lowered.split()) <= 3:
+            return "½"
+        if any(w in lowered for w in ("empty", "blank", "no star", "grey", "gray")) and len(lowered.split()) <= 3:
+            return "☆"
+        return alt
+    name = src.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    if "star" not in name and "rating" not in name:
         return None
-    return parts[-1].strip() or None
+    m = _STAR_FILE.search(name)
+    if m:
+        whole, half = (m[1], m[2]) if m[1] else (m[3], m[4])
+        return f"{whole}{'.5' if half else ''} stars"
+    if "half" in name:
+        return "½"
+    if any(w in name for w in ("empty", "off", "blank", "grey", "gray", "outline", "none")):
+        return "☆"
+    return "★" if "star" in name else None
 
 
 def _fill_rating(page: ParsedPage, container, review: dict | None) -> None:
@@ -288,27 +385,6 @@ def _drop_bylines(tree, max_words: int = 15):
         if element.getparent() is not None and len(element.text_content().split()) <= max_words:
             element.drop_tree()
     return tree
-
-
-def _byline(tree) -> str | None:
-    for xpath in _BYLINE_XPATHS:
-        for element in _xpath(xpath)(tree):
-            if _xpath('ancestor-or-self::*[contains(@class,"comment")]')(element):
-                continue  # a commenter is not the critic
-            name = _byline_name(element)
-            if name:
-                return name
-    return None
-
-
-def _byline_name(element) -> str | None:
-    """The person's name in a byline element, without 'By', titles, dates or outlet."""
-    text = element.text_content()
-    for stamp in _xpath(".//time")(element):
-        text = text.replace(stamp.text_content(), " ")
-    text = re.sub(r"^(by|words by|reviewed by|review by)\s+", "", " ".join(text.split()), flags=re.I)
-    text = re.split(r"\s*[|,—–]\s*|\s+-\s+|\s+(?:on|for)\b", text)[0].strip()
-    return text if 2 <= len(text.split()) <= 4 else None
 
 
 def _meta_tags(tree) -> dict[str, str]:

@@ -1,0 +1,253 @@
+"""Critic and outlet as real outlets print them: structured data, byline elements, meta tags, title, copyright.
+
+Each finder returns (value, rule), the rule naming where the value came from ("jsonld", "byline", "meta:author",
+"text_byline", "og:site_name", "title", "copyright", "domain"). Names are cleaned of "By", titles such as
+"Staff Writer", dates and outlet suffixes, and names set in capitals are given their usual case; a candidate
+that does not read as a person's name is skipped. Junk words live in data/lexicons/byline_junk.txt.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from critics.schemas.paths import package_data
+
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenews", "opinionnewsarticle", "reviewnewsarticle",
+                  "analysisnewsarticle", "backgroundnewsarticle", "report", "scholarlyarticle", "socialmediaposting",
+                  "webpage", "itempage", "creativework", "review", "criticreview", "userreview"}
+_SITE_TYPES = {"organization", "newsmediaorganization", "corporation", "website"}
+_AUTHOR_META = ("author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "dc.contributor",
+                "article:author", "byl", "cxenseparse:author", "twitter:data1")
+_OUTLET_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name",
+                "twitter:app:name:iphone", "cxenseparse:site", "publisher", "dc.publisher")
+_LEAD = re.compile(r"^(?:(?:review(?:ed)?|words|written|posted|story|text|article|a review)\s+by|by|critic|reviewer|"
+                   r"author)\s*[:\-–—]?\s+", re.I)
+_CUT = re.compile(r"\s*[|,;•·/]\s*|\s+[-–—]\s+|\s+(?:on|for|at|in|from|posted|published|updated|special to)\s+|"
+                  r"\s*\(|\s+\d|\s+@|\s+-\s*$", re.I)
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-.]*|[A-Z]\.|(?:de|da|del|della|der|den|di|du|dos|van|von|la|le|ten|ter|"
+                        r"bin|al|el|y|st\.?|mac|and|&)|[a-z]?'?[A-Z][\w'’\-]*)$")
+_COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–—]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
+                        r"(?:by\s+)?(?P<name>[A-Z][\w.&'’ -]{1,60}?)(?=\s*(?:[.,|]|all rights|inc\b|llc\b|ltd\b|$))", re.I)
+_BOILER = re.compile(r"comment|related|promo|recommend|more-|most-|popular|trending|sidebar|footer|newsletter|bio\b|"
+                     r"author-bio|about-the-author|profile|teaser|card|widget|rail|(^|[-_ ])nav", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def junk_words() -> frozenset[str]:
+    """Words that end a byline's name or show a candidate is no name (package data)."""
+    text = package_data("lexicons", "byline_junk.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], article, tree
+                ) -> tuple[str | None, str | None]:
+    """The critic's name and the rule that found it; (None, None) when the page names nobody."""
+    candidates = [(_author_names(review), "jsonld_review" if review else "")]
+    candidates.append((_author_names(_main_article(objects)), "jsonld_article"))
+    candidates.append((_byline_elements(article), "byline"))
+    candidates += [([meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)]
+    candidates.append((_text_bylines(article), "text_byline"))
+    candidates.append((_meta_lines(article), "byline_meta"))
+    if article is not tree:  # a byline printed above the article, still never in promos, lists or comments
+        candidates.append((_byline_elements(tree), "byline_page"))
+    for names, rule in candidates:
+        for raw in names:
+            name = clean_name(raw)
+            if name:
+                return name, rule
+    return None, None
+
+
+def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], title: str | None, tree, url: str,
+                headline: str | None) -> tuple[str | None, str]:
+    """The outlet's name and the rule that found it; the site's domain when nothing on the page names it."""
+    candidates = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
+    candidates += [(meta.get(k), k) for k in _OUTLET_META]
+    candidates += [(_site_object(objects), "jsonld_site"), (title_outlet(title, url, headline), "title"),
+                   (_copyright(tree), "copyright")]
+    for value, rule in candidates:
+        name = _clean_outlet(value)
+        if name and not name.lower().startswith(("http:", "https:", "www.")) or (name and _looks_like_domain(name)):
+            return name, rule
+    return site_domain(url), "domain"
+
+
+def clean_name(raw: str | None) -> str | None:
+    """'By ROGER EBERT, Staff Writer' -> 'Roger Ebert'; None when what is left does not read as a person's name."""
+    if not raw or not isinstance(raw, str) or raw.lower().startswith(("http:", "https:", "www.")):
+        return None
+    text = " ".join(raw.replace("\xa0", " ").split())
+    text = _LEAD.sub("", text)
+    text = _CUT.split(text, maxsplit=1)[0].strip(" .:-–—")
+    text = _LEAD.sub("", text)
+    words = text.split()
+    junk = junk_words()
+    if not 2 <= len(words) <= 5 or any(w.lower().strip(".,") in junk for w in words):
+        return None
+    if text.isupper() or text.islower():
+        text = _name_case(text)
+        words = text.split()
+    if not all(_NAME_WORD.match(w) for w in words) or words[-1].lower() in ("and", "&"):
+        return None
+    return text
+
+
+def title_outlet(title: str | None, url: str, headline: str | None) -> str | None:
+    """The outlet a <title> names beside the headline ('X review | The Outlet'): the part like the domain, else the last."""
+    parts = [p.strip() for p in re.split(r"\s+[|–—:»·•-]+\s+|\s*\|\s*", title or "") if p.strip()]
+    if len(parts) < 2:
+        return None
+    squashed = _squash(site_domain(url).split(".")[0])
+    for part in parts:
+        if squashed and len(_squash(part)) >= 3 and (_squash(part) in squashed or squashed in _squash(part)):
+            return part
+    last = parts[-1]
+    if re.search(r"\breview", last, re.I) or (headline and _squash(last) in _squash(headline)):
+        return None
+    return last if len(last.split()) <= 6 else None
+
+
+def site_domain(url: str) -> str:
+    """The page's host without 'www.' ('rogerebert.com')."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _main_article(objects: list[dict]) -> dict | None:
+    """The first article-like structured object (NewsArticle, BlogPosting, WebPage...) that names an author."""
+    for obj in objects:
+        if _types(obj) & _ARTICLE_TYPES and (obj.get("author") or obj.get("publisher") or obj.get("creator")):
+            return obj
+    return None
+
+
+def _author_names(obj: dict | None) -> list[str]:
+    if not obj:
+        return []
+    value = obj.get("author") or obj.get("creator")
+    values = value if isinstance(value, list) else [value]
+    names = [_name(v) for v in values if v]
+    return [n for n in names if n]
+
+
+def _publisher(obj: dict | None) -> str | None:
+    if not obj:
+        return None
+    value = obj.get("publisher") or obj.get("sourceOrganization")
+    return _name(value[0] if isinstance(value, list) and value else value)
+
+
+def _site_object(objects: list[dict]) -> str | None:
+    for obj in objects:
+        if _types(obj) & _SITE_TYPES and isinstance(obj.get("name"), str):
+            return obj["name"]
+    return None
+
+
+def _name(value) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("alternateName")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def _types(obj: dict) -> set[str]:
+    declared = obj.get("@type")
+    declared = declared if isinstance(declared, list) else [declared]
+    return {str(t).rsplit("/", 1)[-1].lower() for t in declared if t}
+
+
+_BYLINE = etree.XPath(
+    './/*[@rel="author" or @itemprop="author" or @class[contains(translate(.,"BYLINEAUTHORCRITIC","bylineauthorcritic"),"byline")'
+    ' or contains(translate(.,"AUTHOR","author"),"author") or contains(.,"reviewer") or contains(.,"critic")'
+    ' or contains(.,"contributor") or contains(.,"writer")] or @id[contains(.,"byline") or contains(.,"author")]]')
+_ANCESTOR_CLASSES = etree.XPath("ancestor-or-self::*[@class or @id]")
+
+
+def _byline_elements(article) -> list[str]:
+    """Texts of byline elements inside the article, never in related lists, promos, comments or author bios."""
+    if article is None:
+        return []
+    texts = []
+    for element in _BYLINE(article):
+        if any(_BOILER.search(f"{a.get('class', '')} {a.get('id', '')}") for a in _ANCESTOR_CLASSES(element)
+               if a is not element):
+            continue
+        text = element.get("content") or element.text_content()
+        if text and len(text.split()) <= 20:
+            texts.append(text)
+    return texts
+
+
+_META_LINE = etree.XPath('.//*[contains(@class,"meta")][time]')
+
+
+def _meta_lines(article) -> list[str]:
+    """'Name — <time>' in an article's meta line, the date taken out (never a comment's meta line)."""
+    if article is None:
+        return []
+    out = []
+    for element in _META_LINE(article):
+        if _BOILER.search(" ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in _ANCESTOR_CLASSES(element))):
+            continue
+        text = element.text_content()
+        for stamp in element.iter("time"):
+            text = text.replace(stamp.text_content(), " ")
+        out.append(text)
+    return out
+
+
+_SHORT_LINES = etree.XPath(".//text()")
+
+
+def _text_bylines(article) -> list[str]:
+    """Lines like 'By X', 'Reviewed by X' or 'X | The Outlet' among the article's first text lines."""
+    if article is None:
+        return []
+    out = []
+    for text in _SHORT_LINES(article)[:80]:
+        line = " ".join(text.split())
+        if 2 <= len(line.split()) <= 12 and (_LEAD.match(line) or re.search(r"\s\|\s", line)):
+            out.append(line)
+    return out
+
+
+def _copyright(tree) -> str | None:
+    """The owner a copyright line names ('© 2007 The Outlet. All rights reserved')."""
+    for text in _COPYRIGHT_TEXT(tree)[-20:]:
+        m = _COPYRIGHT.search(" ".join(text.split()))
+        if m:
+            return m["name"]
+    return None
+
+
+_COPYRIGHT_TEXT = etree.XPath('//body//text()[contains(.,"©") or contains(.,"opyright") or contains(.,"(c)")]')
+
+
+def _clean_outlet(value: str | None) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    text = " ".join(value.split()).strip(" .|-–—:")
+    text = re.sub(r"\s*(?:,?\s*(?:inc|llc|ltd|plc|corp)\.?|all rights reserved\.?)$", "", text, flags=re.I).strip()
+    return text if 2 <= len(text) <= 60 else None
+
+
+def _looks_like_domain(name: str) -> bool:
+    return bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", name))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower().removeprefix("the "))
+
+
+def _name_case(text: str) -> str:
+    """'ROGER EBERT' -> 'Roger Ebert', keeping Mc/Mac, O' and hyphens."""
+    def word(w: str) -> str:
+        w = "-".join(p[:1].upper() + p[1:].lower() for p in w.split("-"))
+        w = re.sub(r"^(Mc|O')([a-z])", lambda m: m[1] + m[2].upper(), w)
+        return w
+    return " ".join(word(w) for w in text.split())

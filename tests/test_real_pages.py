@@ -1,0 +1,144 @@
+"""Real outlets' saved pages (tests/fixtures/pages/real): the evaluation meets issue 16's floors, each page keeps
+and drops the text its manifest says, and a crawl of the corpus on loopback loads the reviews and rejects the rest."""
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import eval_real_pages as ev  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not ev.MANIFEST.is_file(), reason="the real-page corpus is not present")
+ENTRIES = ev.load_manifest() if ev.MANIFEST.is_file() else []
+PROBE = "/excluded-probe/never-fetch.html"
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Every corpus page through parse -> clean -> extract, as the flow runs them."""
+    return ev.run_all(ENTRIES, ev.MANIFEST.parent, baseline=False)
+
+
+@pytest.fixture(scope="module")
+def result(runs):
+    return ev.evaluate(runs)
+
+
+def test_the_corpus_has_enough_reviews_and_other_pages():
+    reviews = [e for e in ENTRIES if e["is_film_review"]]
+    assert len(reviews) >= 50 and len(ENTRIES) - len(reviews) >= 25
+
+
+@pytest.mark.parametrize("field", list(ev.TARGETS))
+def test_each_field_meets_its_floor(result, field):
+    tally = result["ours"][field]
+    assert ev.meets(field, tally), f"{field}: {tally.correct}/{tally.total}; misses: {tally.misses}"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
+def test_each_page_keeps_and_drops_the_text_its_manifest_names(runs, entry):
+    run = next(r for r in runs if r.entry is entry)
+    tally = ev.text_checks([run])
+    assert tally.correct == tally.total, tally.misses
+
+
+def test_every_rejected_page_says_why(runs):
+    for run in runs:
+        if run.review is None:
+            assert run.page.reject_reason, run.entry["file"]
+
+
+# --- end to end: the corpus served on loopback with a sitemap, crawled by the nightly flow ---
+
+def _served_path(entry: dict, taken: set[str]) -> str:
+    """A loopback path from the page's own URL: its host, path and query, kept unique."""
+    parts = urlsplit(entry["url"])
+    path = f"/{parts.hostname or 'site'}{parts.path or '/'}"
+    if parts.query:
+        path += "_" + re.sub(r"[^\w.-]", "_", parts.query)
+    while path in taken:
+        path += "_"
+    taken.add(path)
+    return path
+
+
+@contextlib.contextmanager
+def _serve(pages: dict[str, bytes]):
+    """A tiny loopback site: the pages at their paths (read at request time), and a log of every path requested."""
+    requested: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            requested.append(self.path)
+            body, kind = pages.get(self.path), "application/xml" if self.path.endswith(".xml") else "text/html"
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory):
+    """One nightly run over the corpus on loopback; the probe URL matches the source's exclude pattern."""
+    from critics.flows.nightly import nightly
+
+    work = tmp_path_factory.mktemp("real-pages")
+    taken: set[str] = set()
+    paths = {_served_path(e, taken): e for e in ENTRIES}
+    pages = {p: (ev.MANIFEST.parent / e["file"]).read_bytes() for p, e in paths.items()}
+    with _serve(pages) as (base, requested):
+        locs = [base + p for p in [*paths, PROBE]]
+        sitemap = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                   + "".join(f"<url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in locs) + "</urlset>").encode()
+        pages["/sitemap.xml"] = sitemap  # known once the server's port is
+        (work / "real.toml").write_text(
+            f'[[sources]]\nname = "Real pages"\nstart_urls = ["{base}/sitemap.xml"]\nrequests_per_second = 0\n'
+            f'max_pages = 1000\nexclude = ["*/excluded-probe/*"]\n', encoding="utf-8")
+        summary = nightly(config_path=str(work / "real.toml"), db=str(work / "critics.duckdb"))
+    with duckdb.connect(str(work / "critics.work.duckdb"), read_only=True) as con:
+        run_id = con.execute("SELECT max(run_id) FROM raw.runs").fetchone()[0]
+        outcomes = {u: (o, r) for u, o, r in con.execute(
+            "SELECT url, outcome, reason FROM raw.url_outcomes WHERE run_id = ?", [run_id]).fetchall()}
+    return dict(base=base, paths=paths, outcomes=outcomes, requested=list(requested), summary=summary)
+
+
+def test_the_crawl_loads_every_review_page(crawl):
+    for path, entry in crawl["paths"].items():
+        if entry["is_film_review"]:
+            assert crawl["outcomes"].get(crawl["base"] + path, ("missing",))[0] == "loaded", (entry["file"], crawl["outcomes"].get(crawl["base"] + path))
+
+
+def test_the_crawl_rejects_other_pages_with_reasons(crawl):
+    others = [(p, e) for p, e in crawl["paths"].items() if not e["is_film_review"]]
+    got = [crawl["outcomes"].get(crawl["base"] + p, ("missing", None)) for p, _ in others]
+    assert all(reason for outcome, reason in got if outcome == "rejected")
+    assert sum(outcome == "rejected" for outcome, _ in got) >= ev.TARGETS["non_review_rejected"] * len(others)
+
+
+def test_an_excluded_url_is_out_of_scope_naming_its_pattern_and_never_fetched(crawl):
+    outcome, reason = crawl["outcomes"][crawl["base"] + PROBE]
+    assert outcome == "out_of_scope" and "*/excluded-probe/*" in reason
+    assert PROBE not in crawl["requested"]
