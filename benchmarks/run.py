@@ -134,17 +134,18 @@ def parallel_batches(db: str, run_id: str, frontier, fetcher, config, workers: i
 
 def start_batch(batch, config, workers: int):
     """Hand a fetched batch's pages to the pool, as the flow's process step does."""
-    from critics.tasks.runtime import pool as parallel, stage
-    return batch, parallel.start_batch(stage.work_of(batch), config, workers)
+    from critics.tasks.runtime import pool
+    from critics.tasks.runtime.batch import cpu_work
+    return batch, pool.submit_work(cpu_work(batch), config, workers)
 
 
 def finish_batch(started, seen: dict):
     """Collect a started batch and dedupe its reviews, as the flow's settle step does."""
-    from critics.tasks.runtime import pool as parallel, stage
-    from critics.tasks.runtime.batch import dedupe_canonical
+    from critics.tasks.runtime import pool
+    from critics.tasks.runtime.batch import dedupe_canonical, merge_processed
 
     batch, futures = started
-    return dedupe_canonical(stage.merge(batch, parallel.finish_batch(futures, batch)), seen)
+    return dedupe_canonical(merge_processed(batch, pool.collect_work(futures, batch)), seen)
 
 
 def finish_and_load(started, seen: dict, db: str, run_id: str, clock: StageClock) -> None:

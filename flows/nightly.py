@@ -13,8 +13,7 @@ from critics.flows.steps import (advance_progress, archived_pages, begin_run, di
                          load_batch, process_batch, publish, read_archive, read_config, record_discovery, republish,
                          skip_unchanged, start_progress, start_workers)
 from critics.schemas.config import DEFAULT_DB, Config
-from critics.tasks.runtime import stage
-from critics.tasks.runtime.batch import Batch, batched, dedupe_canonical
+from critics.tasks.runtime.batch import Batch, batched, cpu_work, dedupe_canonical, merge_processed
 from critics.tasks.acquire.fetch import Fetcher
 from critics.tasks.warehouse.load import held_open
 from critics.tasks.runtime.runlock import writer_lock
@@ -80,11 +79,11 @@ def process_and_load(db: str, run_id: str, batches, config: Config, progress) ->
     pending: list[tuple[Batch, object]] = []
     for batch in batches:
         # a batch of only unchanged or failed pages has no CPU work: no task run for it
-        pending.append((batch, process_batch.submit(stage.work_of(batch), config) if batch.fetched else None))
+        pending.append((batch, process_batch.submit(cpu_work(batch), config) if batch.fetched else None))
         if len(pending) > in_flight(config.runner):
-            settle(db, run_id, *pending.pop(0), seen_canonical, progress)
+            load_processed(db, run_id, *pending.pop(0), seen_canonical, progress)
     for batch, future in pending:
-        settle(db, run_id, batch, future, seen_canonical, progress)
+        load_processed(db, run_id, batch, future, seen_canonical, progress)
 
 
 def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config, fetch=fetch_pages):
@@ -104,10 +103,10 @@ def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config, fetch=f
             yield ahead.result()
 
 
-def settle(db: str, run_id: str, batch: Batch, future, seen_canonical: dict[str, str], progress) -> None:
+def load_processed(db: str, run_id: str, batch: Batch, future, seen_canonical: dict[str, str], progress) -> None:
     """Take a batch's worker result, in submission order, and load it (the one DuckDB writer is this process)."""
     if future is not None:
-        batch = stage.merge(batch, future.result())
+        batch = merge_processed(batch, future.result())
     batch = dedupe_canonical(batch, seen_canonical)  # cheap and pure: a plain call, not a task run per batch
     load_batch(db, run_id, batch)
     advance_progress(progress, batch)

@@ -9,10 +9,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from critics.schemas.config import Config, load_config
-from critics.tasks.runtime import batch as steps
 from critics.tasks.warehouse import incremental, load, publish as publishing
-from critics.tasks.runtime import pool as parallel, stage
-from critics.tasks.runtime.batch import Batch
+from critics.tasks.runtime import pool
+from critics.tasks.runtime.batch import Batch, fetch_batch, loaded_outcomes, parse_clean_extract
 from critics.tasks.acquire.discovery import Frontier, assign_urls, discover_source
 from critics.tasks.acquire.fetch import Fetcher
 from critics.tasks.runtime.faults import pause_point
@@ -70,7 +69,7 @@ def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Ba
     """Conditional GETs for a batch; raw bytes archived by content hash."""
     with load.open_work(db) as con:
         batch.known = load.known_pages(con, [t.url for t in batch.targets])
-    batch = steps.fetch_batch(batch, fetcher, load.archive_root(db), concurrency)
+    batch = fetch_batch(batch, fetcher, load.archive_root(db), concurrency)
     pause_point("fetch")  # test hook (tasks/faults.py): pages archived, nothing recorded yet
     return batch
 
@@ -79,14 +78,14 @@ def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Ba
 def process_batch(work: Batch, config: Config) -> Batch:
     """The CPU-heavy steps of one batch: on a Dask worker with the Dask runner, else on the local process pool."""
     if uses_process_pool(config):
-        return parallel.process_batch(work, config, config.runner.workers)
-    return stage.process_batch(work, config)
+        return pool.parse_clean_extract_pooled(work, config, config.runner.workers)
+    return parse_clean_extract(work, config)
 
 
 def start_workers(config: Config) -> None:
     """Start the local worker processes now, so they load their models while discovery runs."""
     if uses_process_pool(config):
-        parallel.warm_up(config.runner.workers)
+        pool.warm_up(config.runner.workers)
 
 
 def uses_process_pool(config: Config) -> bool:
@@ -103,7 +102,7 @@ def load_batch(db: str, run_id: str, batch: Batch) -> int:
         load.upsert_reviews(con, run_id, batch.reviews, batch.source_of, batch.hashes)
         load.record_fetches(con, run_id, batch.source_of, batch.results, batch.hashes)
         incremental.unpublish(con, gone)
-        load.record_outcomes(con, run_id, incremental.mark_removed(steps.loaded_outcomes(batch), gone))
+        load.record_outcomes(con, run_id, incremental.mark_removed(loaded_outcomes(batch), gone))
     return len(batch.reviews)
 
 
@@ -162,7 +161,7 @@ def advance_progress(tracker: Tracker, batch: Batch) -> None:
     from prefect.artifacts import update_progress_artifact
 
     progress = tracker.progress
-    progress.advance([outcome for _, _, outcome, _ in steps.loaded_outcomes(batch)])
+    progress.advance([outcome for _, _, outcome, _ in loaded_outcomes(batch)])
     print_line(progress)
     due = progress.percent >= 100 or time.monotonic() - tracker.pushed_at >= ARTIFACT_EVERY_S
     if tracker.artifact is not None and due:

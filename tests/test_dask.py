@@ -86,12 +86,11 @@ def test_each_runner_keeps_one_batch_per_worker_process_plus_one_in_flight():
 def test_what_workers_receive_and_return_pickles(demo_server, tmp_path):
     from critics.flows.demo_site import load_truth
     from critics.flows.nightly import make_fetcher
-    from critics.tasks.runtime.batch import Batch, fetch_batch
+    from critics.tasks.runtime.batch import Batch, cpu_work, fetch_batch, parse_clean_extract
     from critics.tasks.acquire.discovery import Target
-    from critics.tasks.runtime import stage
     config = load_config(demo_config_with_runner(demo_server, tmp_path / "c.toml", 'kind = "dask"'))
     url = demo_server + load_truth()["reviews"][0]["path"]
     batch = fetch_batch(Batch([Target(url=url, source="Critics Demo")]), make_fetcher(config), tmp_path / "raw")
-    work = pickle.loads(pickle.dumps(stage.work_of(batch)))
-    done = pickle.loads(pickle.dumps(stage.process_batch(work, pickle.loads(pickle.dumps(config)))))
+    work = pickle.loads(pickle.dumps(cpu_work(batch)))
+    done = pickle.loads(pickle.dumps(parse_clean_extract(work, pickle.loads(pickle.dumps(config)))))
     assert [r.page.url for r in done.reviews] == [url] and not done.outcomes

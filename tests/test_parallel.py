@@ -28,7 +28,7 @@ def test_pages_come_back_in_input_order_with_rejections_named():
     body = b"<html><body><p>too short</p></body></html>"
     work = Batch(targets, [(t, FetchResult(t.url, "ok", 200, content_type="text/html", body=body)) for t in targets])
     config = config_from_dict({"sources": [{"name": "X", "start_urls": ["http://x.test/"]}]})
-    done = parallel.process_batch(work, config, workers=2)
+    done = parallel.parse_clean_extract_pooled(work, config, workers=2)
     assert [url for url, _, _, _ in done.outcomes] == [t.url for t in targets]
     assert {(outcome, reason) for _, _, outcome, reason in done.outcomes} == {("rejected", "no review text")}
     parallel.shutdown()
@@ -37,8 +37,7 @@ def test_pages_come_back_in_input_order_with_rejections_named():
 def test_a_batch_shared_among_workers_comes_back_as_one_process_would_make_it():
     from conftest import REPO_ROOT
     from critics.schemas.config import config_from_dict
-    from critics.tasks.runtime import stage
-    from critics.tasks.runtime.batch import Batch
+    from critics.tasks.runtime.batch import Batch, parse_clean_extract
     from critics.tasks.acquire.discovery import Target
     from critics.tasks.acquire.fetch import FetchResult
 
@@ -47,8 +46,8 @@ def test_a_batch_shared_among_workers_comes_back_as_one_process_would_make_it():
     fetched = [(t, FetchResult(t.url, "ok", 200, content_type="text/html", body=f.read_bytes()))
                for t, f in zip(targets, files)]
     config = config_from_dict({"sources": [{"name": "Demo", "start_urls": ["http://x.test/"]}]})
-    alone = stage.process_batch(Batch(targets, list(fetched)), config)
-    shared = parallel.process_batch(Batch(targets, list(fetched)), config, workers=2)
+    alone = parse_clean_extract(Batch(targets, list(fetched)), config)
+    shared = parallel.parse_clean_extract_pooled(Batch(targets, list(fetched)), config, workers=2)
     parallel.shutdown()
     assert [r.page.url for r in shared.reviews] == [r.page.url for r in alone.reviews]
     assert [r.text for r in shared.reviews] == [r.text for r in alone.reviews]
@@ -65,7 +64,7 @@ def test_workers_and_fork_server_exit_when_their_parent_is_killed(reaped):
 
     from conftest import REPO_ROOT
 
-    script = ("from tasks import parallel; p = parallel.pool(2); parallel.warm_up(2); import os, time; "
+    script = ("from critics.tasks.runtime import pool; p = pool.pool(2); pool.warm_up(2); import os, time; "
               "[p.submit(os.getpid).result() for _ in range(4)]; "
               "from multiprocessing import forkserver; "
               "print(*p._processes, forkserver._forkserver._forkserver_pid, flush=True); time.sleep(60)")

@@ -1,4 +1,8 @@
-"""Batch-level step logic (no Prefect): each function takes tens of pages and returns what the next step needs."""
+"""The batch record and its steps (no Prefect): each step takes tens of pages and returns what the next one needs.
+
+The CPU-heavy half (parse, clean, extract) also runs apart from the batch: `cpu_work` is the slim copy a worker
+needs, `parse_clean_extract` does the work, `split_work`/`join_pieces` share it among workers and `merge_processed`
+folds the result back into the coordinator's batch."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -98,6 +102,41 @@ def extract_batch(batch: Batch, config: Config, known_films: list[str] = ()) -> 
     """Rating, verdict, chunks and mentions for every cleaned page."""
     batch.reviews = [extract_review(page, config.chunk_max_chars, target.rating_scale, known_films)
                      for target, page in batch.pages]
+    return batch
+
+
+def parse_clean_extract(work: Batch, config: Config) -> Batch:
+    """Parse, clean and extract every fetched page (pure CPU; never touches DuckDB, the network or the archive)."""
+    return extract_batch(clean_batch(parse_batch(work)), config)
+
+
+def cpu_work(batch: Batch) -> Batch:
+    """A slim copy for a worker: the targets and the new or changed pages, without fetch logs or stored state."""
+    return Batch(targets=list(batch.targets), fetched=list(batch.fetched))
+
+
+def split_work(work: Batch, parts: int) -> list[Batch]:
+    """The fetched pages cut into at most `parts` contiguous pieces, one per worker."""
+    size = max(1, -(-len(work.fetched) // max(1, parts)))
+    return [Batch(targets=work.targets, fetched=work.fetched[i:i + size]) for i in range(0, len(work.fetched), size)]
+
+
+def join_pieces(pieces: list[Batch], work: Batch) -> Batch:
+    """Pieces processed apart, put back together in page order."""
+    done = Batch(targets=work.targets)
+    for piece in pieces:
+        done.pages += piece.pages
+        done.reviews += piece.reviews
+        done.outcomes += piece.outcomes
+    return done
+
+
+def merge_processed(batch: Batch, done: Batch) -> Batch:
+    """Fold a worker's result into the coordinator's batch; outcomes keep their sequential order."""
+    batch.fetched = []
+    batch.pages = done.pages
+    batch.reviews = done.reviews
+    batch.outcomes = batch.outcomes + done.outcomes
     return batch
 
 

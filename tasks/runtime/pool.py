@@ -11,26 +11,27 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from logging.handlers import QueueHandler, QueueListener
 
-from critics.tasks.runtime import stage
+from critics.tasks.runtime.batch import join_pieces, parse_clean_extract, split_work
+
 _pool: ProcessPoolExecutor | None = None
 _listener: QueueListener | None = None
 _pool_size = 0
-PRELOAD = ["critics.tasks.runtime.stage", "critics.tasks.extract.textmodel"]
+PRELOAD = ["critics.tasks.runtime.batch", "critics.tasks.extract.textmodel"]
 
 
-def process_batch(work, config, workers: int):
-    """stage.process_batch of one batch, its pages shared among the pool's workers (the caller waits, GIL-free)."""
-    return finish_batch(start_batch(work, config, workers), work)
+def parse_clean_extract_pooled(work, config, workers: int):
+    """batch.parse_clean_extract of one batch, its pages shared among the pool's workers (the caller waits, GIL-free)."""
+    return collect_work(submit_work(work, config, workers), work)
 
 
-def start_batch(work, config, workers: int) -> list[Future]:
+def submit_work(work, config, workers: int) -> list[Future]:
     """Hand a batch's pages to the pool, a contiguous piece per worker, and return at once."""
-    return [pool(workers).submit(stage.process_batch, piece, config) for piece in stage.split(work, workers)]
+    return [pool(workers).submit(parse_clean_extract, piece, config) for piece in split_work(work, workers)]
 
 
-def finish_batch(futures: list[Future], work):
-    """Wait for the pieces handed over by start_batch and join them in page order."""
-    return stage.join([future.result() for future in futures], work)
+def collect_work(futures: list[Future], work):
+    """Wait for the pieces handed over by submit_work and join them in page order."""
+    return join_pieces([future.result() for future in futures], work)
 
 
 def warm_up(workers: int) -> None:
