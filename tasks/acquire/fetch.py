@@ -20,6 +20,7 @@ from urllib3.exceptions import DecodeError, LocationValueError, NewConnectionErr
 from urllib3.response import HTTPResponse
 
 from critics.schemas.config import FetchSettings
+from critics.tasks.acquire.archive import ArchiveWriteError
 from critics.tasks.acquire.scope import BlockedAddress, Scope, ScopedPoolManager
 
 log = logging.getLogger(__name__)
@@ -138,11 +139,14 @@ class Fetcher:
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
             previous_sha256: str | None = None) -> FetchResult:
-        """Fetch one URL politely within the page time limit; never raises: trouble is a rejected result's reason.
+        """Fetch one URL politely within the page time limit. Nothing a server sends makes it raise (trouble is a
+        rejected result's reason); only an archive that cannot be written does (ArchiveWriteError).
 
         previous_sha256 is the stored body's hash: an identical body is archived as a revisit record."""
         try:
             return self._get(url, etag, last_modified, previous_sha256)
+        except ArchiveWriteError:
+            raise  # a full disk is the operator's to fix, not a page's fault: the night stops and says so
         except Exception as exc:  # noqa: BLE001 - the promise above: no page ends a night
             log.warning("fetch of %s failed unexpectedly", url[:200], exc_info=True)
             return FetchResult(url, "rejected", reason=f"fetch failed: {type(exc).__name__}: {exc}"[:300])

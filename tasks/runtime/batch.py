@@ -51,19 +51,22 @@ class Batch:
 
 
 def fetch_batch(batch: Batch, fetcher: Fetcher, archive_root: Path, concurrency: int = 4) -> Batch:
-    """Fetch conditionally, archive new bytes, and settle unchanged and failed URLs."""
+    """Fetch conditionally (every exchange written to the WARC archive), and settle unchanged and failed URLs."""
+    if fetcher.archive is None:
+        fetcher.archive = archive.open_archive(archive_root)
+
     def one(target: Target) -> FetchResult:
         state = batch.known.get(target.url, {})
-        return fetcher.get(target.url, state.get("etag"), state.get("last_modified"))
+        return fetcher.get(target.url, state.get("etag"), state.get("last_modified"), state.get("sha256"))
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         batch.results = list(pool.map(one, batch.targets))
     for target, result in zip(batch.targets, batch.results):
-        _triage(batch, target, result, archive_root)
+        _triage(batch, target, result)
     return batch
 
 
-def _triage(batch: Batch, target: Target, result: FetchResult, archive_root: Path) -> None:
+def _triage(batch: Batch, target: Target, result: FetchResult) -> None:
     state = batch.known.get(target.url, {})
     if result.outcome == "not_modified":
         if state.get("sha256"):
@@ -73,7 +76,7 @@ def _triage(batch: Batch, target: Target, result: FetchResult, archive_root: Pat
         return batch.settle(target, "rejected", result.reason or "fetch failed")
     if not _is_html(result.content_type):
         return batch.settle(target, "rejected", f"not HTML ({result.content_type})")
-    sha = archive.store(archive_root, result.body)
+    sha = result.sha256 or archive.content_hash(result.body)
     batch.hashes[target.url] = sha
     if state.get("sha256") == sha and state.get("is_loaded"):
         return batch.settle(target, "unchanged", "same content hash")

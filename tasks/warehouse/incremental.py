@@ -11,6 +11,7 @@ from critics.tasks.acquire import archive
 from critics.tasks.runtime.batch import Batch
 from critics.tasks.acquire.discovery import Target
 from critics.tasks.acquire.fetch import FetchResult
+from critics.tasks.warehouse import load
 from critics.tasks.warehouse.load import query_frame, transaction
 
 GONE_STATUSES = (404, 410)
@@ -75,13 +76,20 @@ def mark_removed(outcomes: list[tuple], urls: list[str]) -> list[tuple]:
 
 
 def archived_pages(con, since: date | None = None) -> list[dict]:
-    """Latest archived version of every live page, optionally only versions first fetched on or after since."""
+    """Latest archived version of every live page, optionally only versions first fetched on or after since.
+
+    file_name and record_offset locate a WARC record holding those bytes (any URL's: the digest is the content)."""
     return query_frame(con, """
         WITH live AS (
             SELECT url, source, sha256, content_type, coalesce(last_changed_at, first_seen_at) AS version_at
             FROM raw.pages WHERE NOT is_removed AND sha256 IS NOT NULL
+        ), stored AS (
+            SELECT digest, file_name, record_offset FROM raw.warc_records
+            WHERE record_type IN ('response', 'resource') AND digest IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY digest ORDER BY captured_at DESC) = 1
         )
-        SELECT url, source, sha256, content_type FROM live
+        SELECT url, source, sha256, content_type, file_name, record_offset
+        FROM live LEFT JOIN stored ON stored.digest = live.sha256
         WHERE ? IS NULL OR CAST(version_at AS DATE) >= ?
         ORDER BY url""", [since, since]).to_dicts()
 
@@ -91,14 +99,48 @@ def archive_batch(rows: list[dict], archive_root: Path, config: Config) -> Batch
     scales = {s.name: s.rating_scale for s in config.sources}
     batch = Batch([Target(r["url"], r["source"], scales.get(r["source"])) for r in rows])
     for target, row in zip(batch.targets, rows):
-        try:
-            body = archive.load(archive_root, row["sha256"])
-        except FileNotFoundError:
+        body = _archived_body(archive_root, row)
+        if body is None:
             batch.settle(target, "rejected", f"archived bytes {row['sha256'][:12]} missing")
             continue
         batch.hashes[target.url] = row["sha256"]
         batch.fetched.append((target, FetchResult(target.url, "ok", 200, content_type=row["content_type"], body=body)))
     return batch
+
+
+def _archived_body(archive_root: Path, row: dict) -> bytes | None:
+    """The page's bytes from its WARC record, when the record is there and its bytes are the ones indexed."""
+    if row.get("file_name") is None:
+        return None
+    try:
+        body = archive.read_payload(archive_root, row["file_name"], row["record_offset"])
+    except (OSError, ValueError, EOFError):  # a missing file, or a torn or foreign record at that offset
+        return None
+    return body if archive.content_hash(body) == row["sha256"] else None
+
+
+def migrate_legacy_archive(con, legacy_root: Path, warc_root: Path) -> str | None:
+    """Once: the pre-WARC archive's bodies into indexed WARC resource records; the old folder gets `.migrated`.
+
+    Returns the line saying what moved (None when there was nothing to migrate)."""
+    if not legacy_root.is_dir():
+        return None
+    versions: dict[str, list[tuple]] = {}
+    for url, sha, fetched_at, content_type in con.execute("""
+            SELECT v.url, v.sha256, v.fetched_at, p.content_type
+            FROM raw.page_versions v LEFT JOIN raw.pages p USING (url) ORDER BY v.fetched_at""").fetchall():
+        versions.setdefault(sha, []).append((url, fetched_at, content_type))
+    done = set(con.execute("SELECT url, digest FROM raw.warc_records WHERE record_type = 'resource'").fetchall())
+    warc = archive.open_archive(warc_root)
+    counts = archive.migrate_legacy(legacy_root, warc, versions, done)
+    load.record_archive(con, warc)
+    kept = legacy_root.with_name(legacy_root.name + ".migrated")
+    if kept.exists():
+        kept = legacy_root.with_name(f"{legacy_root.name}.migrated-{datetime.now(timezone.utc):%Y%m%d%H%M%S}")
+    legacy_root.rename(kept)
+    return (f"archive: migrated {counts.body_count} archived bodies from {legacy_root} into {counts.record_count} "
+            f"WARC resource records in {warc_root} ({counts.orphan_count} with no known URL, {counts.damaged_count} "
+            f"unreadable); the old folder is kept as {kept}: delete it once satisfied")
 
 
 def drop_orphans(con) -> int:
