@@ -8,30 +8,11 @@ from operator import itemgetter
 from typing import Callable
 
 from critics.schemas.records import Mention
+from critics.tasks.extract import lexicon
 
 Sentiment = Callable[[str], float]
 
-ASPECTS: dict[str, list[str]] = {
-    "acting": ["performance", "performances", "acting", "cast", "ensemble", "performer", "performers",
-               "turn", "turns"],
-    "story": ["plot", "plotting", "story", "storyline", "storytelling", "script", "screenplay", "narrative",
-              "premise", "writing"],
-    "direction": ["direction", "directing", "filmmaking", "film-making", "staging", "helming"],
-    "action": ["action", "action scenes", "action sequences", "fight scenes", "fight sequences",
-               "fight choreography", "set pieces", "set-pieces", "stunts", "stunt work", "car chases", "chase"],
-    "visuals": ["cinematography", "visuals", "photography", "shot", "shots", "images", "imagery",
-                "camerawork", "camera work", "lighting"],
-    "music": ["score", "soundtrack", "music", "musical score", "songs"],
-    "pacing": ["pacing", "pace", "runtime", "running time", "run time", "length", "overlong", "drags",
-               "plodding", "sluggish"],
-    "humour": ["humor", "humour", "jokes", "gags", "funny", "comedy", "laughs", "wit"],
-    "dialogue": ["dialogue", "dialog", "one-liners", "banter"],
-    "characters": ["characters", "characterisation", "characterization", "character development",
-                   "characterisations", "characterizations"],
-    "effects": ["effects", "special effects", "visual effects", "CGI", "VFX", "digital effects"],
-    "world-building": ["world-building", "worldbuilding", "world building", "production design",
-                       "set design", "costumes", "costume design"],
-}
+ASPECTS: dict[str, tuple[str, ...]] = lexicon.sections("aspects")  # aspect -> the words naming it
 
 _TERM_ASPECT = {term.lower(): aspect for aspect, terms in ASPECTS.items() for term in terms}
 _TERMS = sorted(_TERM_ASPECT, key=len, reverse=True)  # longest first so "fight scenes" beats "action"
@@ -117,9 +98,7 @@ _NOT_CONTRAST_BEFORE = re.compile(
     r"everything\s+but|last\s+but|but|is|are|was|were|best|better|worst|stand|sit|stands|sits|stood|"
     r"once\s+in\s+a|little|long|short|quite\s+a|and|has|have|had|still)\s+)$", re.I)
 _NOT_CONTRAST_AFTER = re.compile(r"^\s*(?:another|again|more|to\s+be|,?\s*not\s+least)\b", re.I)
-_NEGATION = re.compile(r"\b" + _any_word("not never no hardly barely scarcely isn't wasn't aren't weren't doesn't "
-                                          "don't didn't isn’t wasn’t doesn’t don’t didn’t n't n’t nothing "
-                                          "without".split())
+_NEGATION = re.compile(r"\b" + _any_word(list(lexicon.words("clause_negators")))
                        + r"(?i:\s+(?:(?:very|too|so|all|that|quite|especially|particularly|entirely|remotely|"
                          r"exactly|really|a|an|the|at\s+all)\s+)?([a-z][\w-]*))")
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 from critics.schemas.records import Credit, Mention
+from critics.tasks.extract import lexicon
 from critics.tasks.extract.aspects import mention_sentiment, sentence_at
 from critics.tasks.extract.name_index import NameIndex
 
@@ -14,135 +15,15 @@ Sentiment = Callable[[str], float]
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞİŁŃŇŐŒŘŚŞŠŢŤŮŰŹŻŽ"
 _LOW = "a-zß-öø-ÿāăąćčďđēęěğıłńňőœřśşšţťůűźżž"
-_PARTICLES = {"de", "da", "del", "della", "der", "den", "di", "du", "dos", "das", "van", "von", "la", "le",
-              "ten", "ter", "bin", "al", "el", "st.", "mac", "y"}
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "lady", "lord", "agent", "detective",
-               "det.", "captain", "capt.", "officer", "sergeant", "sgt.", "professor", "prof.", "uncle", "aunt",
-               "king", "queen", "prince", "princess", "general", "colonel", "father", "mother", "sister",
-               "brother", "saint", "miss", "young", "old", "little", "big", "baby", "the", "count", "judge",
-               "doc", "coach", "chief", "inspector", "lieutenant", "major", "president", "senator", "mayor"}
-_NOT_CHARACTERS = {"himself", "herself", "themselves", "narrator", "voice", "various", "self", "host",
-                   "cameo", "uncredited", "additional voices", "guest"}
-
-# English words that are also given names: never matched alone as a first name.
-_WORD_NAMES = set("""will eve grace hope faith joy mark bill rose lily summer april may june august dawn guy
-jack frank pat art bob rob sue ray chance chase hunter cash crystal amber ruby pearl violet iris holly ivy
-daisy heather sky river stone drew gene christian earl sterling miles max don dean bishop king young brown
-black white green gray grey long little price rich penny sunny misty honey candy destiny harmony melody
-angel star storm rocky sandy dusty buck duke prince major marshal robin jay ward wade lane hall grant
-mason carter taylor cole wolf fox hart bond bell page rich noble sage jade autumn winter brook brooks
-lincoln jordan kelly dolly tiny sharp rusty bud butch red hank nick sly clay rod penny pip tom""".split())
-# Frequent English words: a one-word title or name that is one of these needs quotes to count.
-_COMMON = _WORD_NAMES | set("""a an the it its her him his he she they them us we you me my our your their up
-down in on out of off over under after before again all any both each few more most other some such no nor
-not only own same so than too very can just now then there here when where why how what who which this that
-these those is are was were be been being have has had do does did go gone get got make made see seen say
-said come came take took give gave love life time man woman men women boy girl child children day night
-year world home house family friend friends war peace heart soul mind body blood fire water earth air
-light dark sun moon rain snow wind road way end beginning book film movie story game party wedding
-funeral money power truth lies secret secrets dream dreams fear hate anger rage passion desire greed
-pride glory honor honour freedom justice mercy god heaven hell paradise people crash drive run rush
-heat speed fury ghost spirit alien aliens monster monsters creed signs split glass up big nope tenet
-arrival gravity interstellar inception her us it them elf cars coco soul onward luca turning point
-room tall sing trolls frozen brave tangled wish elemental harvest dog cat breaks lucky
-show hour minute week month club team gang squad street""".split())
-_STOP = set("""January February March April May June July August September October November December Monday
-Tuesday Wednesday Thursday Friday Saturday Sunday New York Los Angeles Hollywood America American Americans
-British English French German Italian Spanish Japanese Chinese Korean Indian Irish Scottish Russian Mexican
-European Asian African Australian Canadian London Paris Berlin Rome Tokyo Chicago Texas California Boston
-Vegas Las San Francisco Miami Manhattan Brooklyn Washington Hong Kong Africa Europe Asia Britain England
-Canada Australia Disney Pixar Marvel Warner Universal Paramount Netflix Amazon Fox Studios Studio Pictures
-Columbia Lionsgate Miramax Sony Focus Searchlight Films Film Movie Movies Academy Award Awards Oscar Oscars
-Emmy Golden Globe Globes Best Picture Actor Actress Director Supporting Festival Sundance Cannes Venice
-Toronto Berlinale Street City Park University College School Times Post News Journal Magazine House White
-World War Wars Star Trek Part Chapter Season Episode Show Series Book Bible Christmas Halloween Easter
-Thanksgiving God Lord Jesus Christ Mr Mrs Ms Dr Sir Lady Miss King Queen Prince Princess Man Woman Men
-Women Boy Girl Kid Kids Big Little Old Young Day Night Dark Knight Black White Red Blue Green Grand Great
-High Low Big Mc The A An And But Or Nor For So Yet If Then When While Where Why What Who How This That
-These Those There Here It Its He She They We You I His Her Their Our My Your As At By In On Of To From
-With Without Into Onto Over Under After Before Since Until Though Although Even Still Just Only Also
-Not No Yes All Some Any Every Each Both Most More Less Much Many Few Such Very Too Well Like Unlike Despite
-Because Perhaps Maybe Sure Indeed Unfortunately Fortunately Sadly Thankfully Luckily Overall Ultimately
-Instead Meanwhile However Nevertheless Nonetheless Otherwise Certainly Clearly Obviously Surely
-Really Basically Essentially Anyway Besides Still Sometimes Often Never Always Once Twice Now Today
-Tonight Tomorrow Yesterday Director's Mister Saint St Mount Lake River Island Bay Beach Valley Hill Hills
-Road Avenue Square Center Centre Hotel Club Bar Cafe Restaurant Church Hospital Prison Court Museum
-Theater Theatre Cinema Channel Network TV HBO BBC CBS NBC ABC CNN MTV PBS IMAX Blu Ray DVD CGI VFX Jr Sr
-Internet Web Google Apple Facebook Twitter YouTube Instagram Tinder Uber Nazi Nazis Soviet Cold Civil
-Vietnam Iraq Afghanistan Korea Japan China India Iran Israel Palestine Mexico Brazil Russia Germany
-France Italy Spain Ireland Scotland Wales Ocean Atlantic Pacific Sea Earth Mars Moon Sun Space Galaxy
-Republic Empire Kingdom Union States United Nations Federal Bureau Agency Police Department Army Navy
-Air Force Marines Congress Senate White House Wall Street Broadway Off Comic Con Comics Avengers Justice
-League Jedi Sith Batman Superman Spider Wonder Iron Captain Hulk Thor Potter Hogwarts Bond Rocky Rambo
-Terminator Alien Predator Godzilla Kong Jurassic Harry Transformers Pirates Caribbean Lord Rings Hobbit
-Middle Shire Narnia Twilight Hunger Games Fast Furious Mission Impossible Toy Story Shrek Frozen Cars
-Avatar Titanic Matrix Scream Saw Halloween Friday Nightmare Elm Insidious Conjuring Paranormal Activity
-Final Destination Resident Evil Underworld Planet Apes Kung Fu Panda Madagascar Despicable Minions Ice
-Age Happy Feet Lego Muppets Sesame Stooges Beatles Stones Rolling Elvis Presley Shakespeare Dickens Austen
-Hamlet Macbeth Romeo Juliet Othello Lear Gatsby Dracula Frankenstein Sherlock Tarzan Zorro
-Robin Hood Peter Pan Alice Wonderland Oz Dorothy Cinderella Snow Sleeping Beauty Beast Grinch Santa
-Claus Mickey Mouse Donald Duck Bugs Bunny Looney Tunes Scooby Doo Barbie Ken Bourne Jason Voorhees Freddy
-Krueger Michael Chucky Hannibal Lecter Norman Indiana Luke Skywalker Darth Vader Han
-Solo Obi Wan Kenobi Yoda Leia Kirk Spock Picard Mad Max Dirty Harry James""".split())
-# Names above that are also real people's given names stay usable as first names.
-_STOP -= {"James", "Michael", "Peter", "Robin", "Alice", "Dorothy", "Donald", "Jason", "Norman", "Ken",
-          "Harry", "Max", "Han", "Luke", "Elvis"}
-
-_FIRST_NAMES = set("""Aaron Abel Abigail Ada Adam Adele Adrian Adrien Adriana Agnes Agnès Aidan Aidy Akira
-Al Alan Alana Albert Alberto Alden Alec Alejandro Alex Alexa Alexander Alexandra Alexis Alfonso Alfred Alfre
-Ali Alice Alicia Alison Allison Alma Alvin Amanda Amber Amy Ana Andie Andre André Andrea Andrei Andrew Andy
-Ang Angela Angelina Anjelica Ann Anna Annabelle Anne Annette Annie Anthony Anton Antonio Anya April Archie
-Ari Ariana Ariel Arnold Art Arthur Ashley Ashton Asia Aubrey Audrey August Austin Ava Awkwafina Barbara
-Barry Bart Ben Benedict Benicio Benjamin Bernard Bernardo Bette Betty Beverly Bill Billy Blake Bo Bob
-Bobby Bong Boris Brad Bradley Brandon Brendan Brett Brian Brie Brigitte Britt Brittany Brooke Bruce Bruno
-Bryan Bryce Burt Buster Cameron Camila Candice Cara Carey Carl Carla Carlos Carmen Carol Caroline Carrie
-Cary Casey Cate Catherine Cathy Cecil Cedric Celine Céline Chadwick Channing Charles Charlie Charlize
-Charlotte Chazz Cher Cheryl Chevy Chiwetel Chloe Chloë Chris Christian Christina Christine Christoph
-Christopher Chuck Cillian Cindy Claire Clara Clark Claude Claudia Clint Colin Constance Corey Courteney
-Courtney Craig Cuba Cynthia Dakota Damien Damon Dan Dana Dane Daniel Daniela Danielle Danny Dario Darren
-Dave David Davis Dawn Dean Debbie Debra Delroy Demi Denis Denise Dennis Denzel Derek Dev Diane Diego Dolph
-Dominic Don Donald Donna Doris Dorothy Doug Douglas Drew Dustin Dwayne Dylan Ed Eddie Eddy Edgar Edie
-Edward Edwin Eileen Elaine Eli Elia Elijah Elisabeth Eliza Elizabeth Ella Elle Ellen Elliot Elliott Elsa
-Emile Emilia Emily Emma Emmanuel Eric Erica Erich Erin Ernest Ernst Errol Ethan Ethel Eugene Eva Evan
-Evangeline Ewan Ezra Fatih Federico Felicity Felix Fernando Finn Fiona Florence Forest Forrest Fran
-Frances Francesca Francis Franco Frank Frankie Franz François Fred Freddie Frederick Gael Gal Gareth
-Garrett Gary Gemma Gena Gene Geoffrey George Georgia Gerard Gérard Gillian Gina Ginger Giorgos Giovanni
-Glenn Glen Gloria Goldie Gore Grace Graham Greg Greta Gregory Greer Guillermo Gus Gustav Guy Gwyneth
-Hailee Haley Halle Hank Hannah Hans Harold Harris Harrison Harry Harvey Hayao Hayden Heath Heather Hector
-Heidi Helen Helena Henry Herbert Hilary Hillary Hirokazu Holly Howard Hugh Hugo Ian Ice Ida Idris Ingmar
-Ingrid Isaac Isabel Isabella Isabelle Issa Ivan Jack Jackie Jacob Jacques Jada Jaden Jake James Jamie
-Jan Jane Janet Janelle Janet Jared Jason Javier Jay Jean Jeanne Jeff Jeffrey Jemaine Jena Jenna Jennifer
-Jenny Jeremy Jerry Jesse Jessica Jessie Jill Jim Jimmy Jo Joan Joanna Joaquin Jodie Jody Joe Joel Joey
-Johansson John Johnny Jon Jonah Jonathan Jordan Jordana Jorge José Joseph Josh Joshua Josie Joy Joyce
-Juan Jude Judd Judi Judith Judy Jules Julia Julian Julianne Julie Juliette Julio Justin Kaley Karen Kari
-Kat Kate Katharine Katherine Kathleen Kathryn Kathy Katie Katy Kay Keanu Keira Keith Kelly Kelsey Ken
-Kenneth Kerry Kevin Kiefer Kim Kirk Kirsten Kit Kristen Kristin Krzysztof Kumail Kurt Kyle Lana Lance
-Lars Laura Lauren Laurence Laurie Lea Leah Lee Leigh Leila Lena Leo Leon Leonard Leonardo Leslie Lewis
-Liam Lily Linda Lindsay Lindsey Lin Lisa Liv Liz Logan Lois Lorraine Lou Louis Louise Luc Lucas Lucy
-Luis Luke Lupita Lynn Madeline Madonna Mae Maggie Mahershala Malcolm Mandy Marc Marcel Marcello Marcia
-Margaret Margot Maria Mariah Marie Marilyn Mario Marion Marisa Mark Marlon Martha Martin Mary Mathieu
-Matt Matthew Maura Maureen Max Maya Meg Megan Mel Melanie Melissa Meryl Mia Michael Michaela Michel
-Michelangelo Michele Michelle Mick Mickey Mike Mila Miles Miley Milla Miranda Molly Monica Morgan Nancy
-Naomi Natalie Natasha Nathan Neil Nia Nic Nicholas Nick Nicolas Nicole Nikolaj Nina Noah Noomi Nora Norman
-Octavia Olga Olivia Oliver Olivier Omar Orlando Orson Oscar Owen Paddy Pam Pamela Park Parker Pat Patricia
-Patrick Patty Paul Paula Pedro Penelope Penélope Penny Pete Peter Phil Philip Phillip Philippe Phoebe
-Pierce Pierre Quentin Rachel Rachael Rafe Ralph Ralf Rami Randall Randy Raquel Ray Raymond Rebecca Rebel
-Reese Regina Richard Rick Ridley Riley Rob Robbie Robert Roberto Robin Rock Rodrigo Roger Roland Roman
-Ron Ronald Rooney Rosamund Rosario Rose Rosie Ross Rowan Roy Ruby Rupert Russell Ruth Ryan Sacha Sally
-Salma Sam Samantha Samuel Sandra Sara Sarah Saoirse Scarlett Scott Sean Sebastian Selena Sergio Seth
-Shailene Shane Shannon Sharon Shawn Shia Shirley Sidney Sienna Sigourney Simon Sissy Sofia Sophia Sophie
-Spike Stanley Stellan Stephanie Stephen Steve Steven Sue Susan Susanne Suzanne Sylvester Sylvia Takashi
-Tamara Tammy Tara Taraji Taron Tatiana Taylor Ted Teresa Terence Terrence Terry Tessa Thandie Thandiwe
-Theo Theodore Theresa Thomas Tilda Tim Timothy Timothée Tina Toby Todd Tom Tommy Toni Tony Tracy Travis
-Trevor Tricia Troy Tyler Uma Val Valerie Vanessa Vera Veronica Vicky Victor Victoria Viggo Vin Vince
-Vincent Viola Violet Virginia Vivien Viv Walter Wanda Warren Wes Wesley Whitney Will Willem William
-Willie Win Winona Wong Woody Yorgos Yvonne Zac Zach Zachary Zack Zendaya Zoe Zoë Zooey Zhang Werner Wim
-Jean-Luc Jean-Pierre Jean-Claude Jean-Paul Akiva Aziz Bill Buster Chantal Costa Darren Dario Dziga Elem
-Fritz Sergei Sofia Yasujiro Kenji Lucrecia Lynne Mira Paolo Pier Rainer Sam Satyajit Abbas Asghar Apichatpong
-Jafar Kelly Jodorowsky Jacques Kathryn Ava Greta Chloé Céline Ryusuke Kiyoshi Takeshi Shohei Hong Lee
-Jia Tsai Edward Hou Ann Kar Jackie Chow Stephen Tsui Yimou Kaige Chen Ritesh Anurag Mira Deepa Vidhu
-Rajkumar Aamir Shah Salman Priyanka Hrithik Ranveer Deepika Alia Ranbir Dev Riz Himesh Ben-Hur""".split())
+# Word lists live in data/lexicons/ (one entry a line; each file says what it holds).
+_PARTICLES = set(lexicon.words("name_particles"))
+_SUFFIXES = set(lexicon.words("name_suffixes"))
+_HONORIFICS = set(lexicon.words("honorifics"))
+_NOT_CHARACTERS = set(lexicon.words("not_characters"))
+_WORD_NAMES = set(lexicon.words("word_names"))  # English words that are also given names: never a first name alone
+_COMMON = _WORD_NAMES | set(lexicon.words("common_words"))  # a one-word title or name among these needs quotes
+_STOP = set(lexicon.words("capitalised_non_names"))
+_FIRST_NAMES = set(lexicon.words("first_names"))
 
 # Context that makes a name that is also a film title the film: "the John Wick films", "in John Wick (2014)".
 _FILM_AFTER = re.compile(r"^['\"’”]?(?:\s*\((?:18|19|20)\d\d\)|\s+(?:films?|movies?|franchise|series|saga|"

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from critics.schemas.paths import package_data
+from critics.tasks.extract import lexicon
 
 MODEL_PATH = package_data("models", "verdict_text.json.gz")
 
@@ -127,17 +128,9 @@ def default_model() -> TextModel:
 
 
 # A deliberately small hand-written lexicon: the baseline every trained figure is reported against.
-_POSITIVE = frozenset(
-    "good great excellent superb wonderful brilliant best fine funny enjoyable entertaining moving "
-    "beautiful masterpiece delight delightful charming gripping compelling smart clever fresh fun "
-    "engaging powerful terrific remarkable solid witty touching stunning thrilling thrill love loved "
-    "rich strong satisfying impressive memorable lovely perfect perfectly triumph winning".split())
-_NEGATIVE = frozenset(
-    "bad worst boring dull tedious mess awful terrible poor weak stupid silly lame flat fails failed "
-    "waste wasted unfunny forgettable overlong bland tiresome predictable pointless disappointing "
-    "disappointment mediocre clumsy uninspired lifeless annoying ugly painful dreary hollow empty "
-    "sloppy mindless incoherent inept tired cliched clichés clich".split())
-_NEGATORS = frozenset("not no never n't nothing hardly isn't wasn't doesn't don't didn't can't won't".split())
+_POSITIVE = frozenset(lexicon.words("sentiment_positive"))
+_NEGATIVE = frozenset(lexicon.words("sentiment_negative"))
+_NEGATORS = frozenset(lexicon.words("sentiment_negators"))
 
 
 def lexicon_score(text: str) -> int:
