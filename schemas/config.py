@@ -95,6 +95,9 @@ class CriticSettings(_Settings):
     """`[critics]`."""
 
     top: list[NonEmpty] = Field(default_factory=list, description="critics whose reviews count as top critics")
+    same: list[list[NonEmpty]] = Field(default_factory=list, description="groups of bylines that are one critic at "
+                                       "every outlet, e.g. [[\"Jane Doe\", \"Jane Q. Doe\"]]; without a group, "
+                                       "namesakes at two outlets stay two critics")
 
 
 class AlertSettings(_Settings):
