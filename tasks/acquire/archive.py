@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -173,8 +174,8 @@ class WarcArchive:
         return buffer.getvalue()
 
     def _response_record(self, exchange, previous: str | None):
-        headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(), _stored_headers(exchange),
-                                   protocol=exchange.http_version)
+        status_line = _ascii_line(f"{exchange.status} {exchange.reason}".strip())
+        headers = StatusAndHeaders(status_line, _stored_headers(exchange), protocol=exchange.http_version)
         warc = {"WARC-Date": _warc_date(exchange.started_at)}
         if exchange.peer_address:
             warc["WARC-IP-Address"] = exchange.peer_address
@@ -198,8 +199,8 @@ class WarcArchive:
     def _request_record(self, exchange, response_id: str):
         path = exchange.url.split("://", 1)[-1]
         path = "/" + path.split("/", 1)[1] if "/" in path else "/"
-        path = path.split("#", 1)[0]
-        headers = StatusAndHeaders(f"GET {path} {exchange.http_version}", _clean(exchange.request_headers),
+        path = "".join(c if c.isascii() else quote(c) for c in path.split("#", 1)[0])  # as urllib3 sent it
+        headers = StatusAndHeaders(_ascii_line(f"GET {path} {exchange.http_version}"), _clean(exchange.request_headers),
                                    is_http_request=True)
         warc = {"WARC-Date": _warc_date(exchange.started_at), "WARC-Concurrent-To": response_id}
         return self._builder.create_warc_record(exchange.url, "request", http_headers=headers, warc_headers_dict=warc)
@@ -307,12 +308,17 @@ def _stored_headers(exchange) -> list[tuple[str, str]]:
 
 
 def _clean(headers) -> list[tuple[str, str]]:
-    """Header names and values without CR/LF (a folded or hostile header must not break the record)."""
-    return [(_one_line(name), _one_line(value)) for name, value in headers]
+    """Header names and values as one ASCII line each (a folded or hostile header must not break the record)."""
+    return [(_ascii_line(name), _ascii_line(value)) for name, value in headers]
 
 
-def _one_line(text: str) -> str:
-    return str(text).replace("\r", " ").replace("\n", " ")
+def _ascii_line(text: str) -> str:
+    """CR/LF to spaces; bytes outside ASCII %-encoded (http.client read them as Latin-1; warcio writes ASCII)."""
+    text = str(text).replace("\r", " ").replace("\n", " ")
+    if text.isascii():
+        return text
+    raw = text.encode("latin-1") if max(map(ord, text)) < 256 else text.encode("utf-8")
+    return "".join(chr(b) if b < 128 else f"%{b:02X}" for b in raw)
 
 
 def _warc_date(when: datetime) -> str:
