@@ -13,7 +13,7 @@ import pytest
 from critics.schemas.config import config_from_dict
 from critics.tasks.extract.aspects import find_aspects
 from critics.tasks.text.chunk import split_sentences
-from critics.tasks.warehouse.load import SCHEMA_DIR, _REVIEW_SCHEMA, query_frame
+from critics.tasks.warehouse.load import _REVIEW_SCHEMA, create_layers, query_frame
 from critics.tasks.warehouse.publish import PUBLIC_TABLES, build_marts, publish_night, snapshot
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -48,8 +48,7 @@ def verdicts(film: str, fresh: int, total: int, start: int = 0, **kw) -> list[di
 @pytest.fixture
 def work(tmp_path):
     con = duckdb.connect(str(tmp_path / "critics.work.duckdb"))
-    for layer in ("raw.sql", "staging.sql"):
-        con.execute((SCHEMA_DIR / layer).read_text())
+    create_layers(con)
     yield con
     con.close()
 
@@ -269,7 +268,7 @@ def test_stored_sentence_spans_quote_what_splitting_the_text_at_publish_quoted(w
     for with_spans in (False, True):  # False: a file loaded before spans were stored
         publish(work, rows, mentions=_extracted_aspects(rows, with_spans))
         sentences[with_spans] = work.execute("""SELECT review_id, char_start, sentence_start, sentence_end, sentence
-                                                FROM staging.mention_sentences ORDER BY ALL""").fetchall()
+                                                FROM intermediate.mention_sentences ORDER BY ALL""").fetchall()
     assert len(sentences[True]) >= 6
     assert sentences[True] == sentences[False]
     assert all(texts[int(rid[-1])][a:b] == sentence for rid, _, a, b, sentence in sentences[True])

@@ -9,12 +9,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from critics.schemas.paths import package_sql
 from critics.schemas.records import ExtractedReview
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.acquire.fetch import FetchResult
+from critics.tasks.warehouse.models import declare, load_models
 
-SCHEMA_DIR = package_sql()
 _CREATED: set[Path] = set()  # working databases whose layers this process has already created
 WORK_MEMORY_LIMIT = "300MB"  # DuckDB's share of the 1 GB a 50,000-page night may use; it spills to disk past it
 _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}  # working databases kept open for a run (held_open)
@@ -53,12 +52,28 @@ def open_work(db_path: str | Path):
     con = duckdb.connect(str(path), config={"memory_limit": WORK_MEMORY_LIMIT})
     try:
         if is_new or path.resolve() not in _CREATED:  # the DDL is idempotent but costs ~40 ms per open
-            for layer in ("raw.sql", "staging.sql"):
-                con.execute((SCHEMA_DIR / layer).read_text())
+            create_layers(con)
             _CREATED.add(path.resolve())
         yield con
     finally:
         con.close()
+
+
+def create_layers(con) -> None:
+    """Create the raw and staging tables (schemas/raw, schemas/staging), renaming columns of older files."""
+    _rename_columns(con)
+    declare(con, load_models(("raw", "staging")))
+
+
+def _rename_columns(con) -> None:
+    # 0.5.0: DATE columns are *_date (published_at stays in the public reviews view for one release)
+    for schema, table, old, new in _RENAMED_COLUMNS:
+        if con.execute("SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? "
+                       "AND table_name = ? AND column_name = ?", [schema, table, old]).fetchone():
+            con.execute(f"ALTER TABLE {schema}.{table} RENAME COLUMN {old} TO {new}")
+
+
+_RENAMED_COLUMNS = (("staging", "reviews", "published_at", "published_date"),)
 
 
 @contextmanager
@@ -182,7 +197,7 @@ def _review_row(rid: str, run_id: str, review: ExtractedReview, source: str, sha
     return {
         "review_id": rid, "url": page.canonical_url, "fetched_url": page.url, "source": source, "sha256": sha,
         "film_title": page.film_title, "film_year": page.film_year, "headline": page.headline,
-        "critic": page.critic, "outlet": page.outlet or source, "published_at": page.published_at,
+        "critic": page.critic, "outlet": page.outlet or source, "published_date": page.published_at,
         "rating_raw": rating.raw if rating else None, "rating_rule": rating.rule if rating else None,
         "rating_scale": rating.scale if rating else None, "rating_reason": rating.reason if rating else None,
         "score": review.score, "verdict": review.verdict, "verdict_source": review.verdict_source,
@@ -241,7 +256,7 @@ _PAGE_SCHEMA = {"url": pl.String, "source": pl.String, "canonical_url": pl.Strin
                 "fetched_at": pl.Datetime("us", "UTC"), "is_removed": pl.Boolean}
 _REVIEW_SCHEMA = {"review_id": pl.String, "url": pl.String, "fetched_url": pl.String, "source": pl.String,
                   "sha256": pl.String, "film_title": pl.String, "film_year": pl.Int32, "headline": pl.String,
-                  "critic": pl.String, "outlet": pl.String, "published_at": pl.Date, "rating_raw": pl.String,
+                  "critic": pl.String, "outlet": pl.String, "published_date": pl.Date, "rating_raw": pl.String,
                   "rating_rule": pl.String, "rating_scale": pl.String, "rating_reason": pl.String,
                   "score": pl.Float64, "verdict": pl.String, "verdict_source": pl.String,
                   "verdict_confidence": pl.Float64, "text": pl.String, "word_count": pl.Int32,

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,39 +15,54 @@ from critics.tasks.text.chunk import split_sentences
 from critics.tasks.warehouse.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.extract.films import resolve_films
-from critics.tasks.warehouse.load import SCHEMA_DIR, query_frame, transaction
+from critics.tasks.warehouse.load import query_frame, transaction
+from critics.tasks.warehouse.models import Model, PythonStep, declare, load_models, plan
 
 PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus", "film_aspects",
                  "film_people", "consensus_history", "critic_stats", "consensus_citations")
 MIN_SCORED_FOR_LABEL = 4  # no Metacritic-style label under this many scored reviews
 NIGHT_STARTS_AT_HOUR = 12  # a publish night runs from local noon to the next local noon
-_BEFORE_TEXT = ("films", "film_aliases", "critic_map", "review_facts", "reviews", "chunks", "mentions")
-_BEFORE_CONSENSUS = ("aspect_reviews", "film_aspect_stats", "film_aspects", "film_people",
-                     "consensus_history_table", "film_meters")
-_AFTER_CONSENSUS = ("film_consensus", "consensus_citations", "consensus_history", "critic_stats")
-_MODEL_MARKER = re.compile(r"^-- model: (\S+)\s*$", re.M)
+PUBLISH_LAYERS = ("intermediate", "marts")  # schemas/ folders publish builds; raw and staging belong to the load
+
+
+def python_steps(config: Config | None) -> list[PythonStep]:
+    """The publish steps written in Python: what each reads and which declared intermediate tables it fills."""
+    # Looked up per call (not a module constant), so a test can replace one step function.
+    return [
+        PythonStep("write_film_map", "intermediate", partial(_write_film_map, config=config),
+                   frozenset({"staging.reviews"}), frozenset({"intermediate.film_map", "intermediate.film_keys"})),
+        PythonStep("write_top_critics", "intermediate", partial(_write_top_critics, config=config),
+                   frozenset(), frozenset({"intermediate.top_critics"})),
+        PythonStep("write_mention_sentences", "intermediate", _write_mention_sentences,
+                   frozenset({"staging.mentions", "reviews"}), frozenset({"intermediate.mention_sentences"})),
+        PythonStep("write_consensus", "intermediate", _write_consensus,
+                   frozenset({"film_aspect_stats", "aspect_reviews", "intermediate.film_keys", "film_meters"}),
+                   frozenset({"intermediate.consensus_text", "intermediate.claim_citations"})),
+    ]
+
+
+def publish_plan(config: Config | None) -> tuple[list[Model], list]:
+    """The intermediate and marts models (for their declarations) and every step in the order publish runs them."""
+    models = load_models(PUBLISH_LAYERS)
+    return models, plan(models + python_steps(config))
 
 
 def marts_models() -> dict[str, str]:
-    """The SQL of schemas/marts.sql split into its named models, in file order."""
-    parts = _MODEL_MARKER.split((SCHEMA_DIR / "marts.sql").read_text())
-    return {name: sql for name, sql in zip(parts[1::2], parts[2::2])}
+    """The SQL models publish runs, by name, in run order (for timing each one)."""
+    _, steps = publish_plan(None)
+    return {step.name: ";\n".join(step.body) for step in steps if isinstance(step, Model)}
 
 
 def build_marts(con, config: Config, published_at: datetime | None = None) -> None:
-    """Resolve films, then rebuild every public table inside one transaction."""
+    """Rebuild every intermediate and public table inside one transaction, each after the tables it reads."""
     published_at = published_at or datetime.now(timezone.utc).replace(tzinfo=None)
     _set_variables(con, config, published_at)
-    models = marts_models()
+    models, steps = publish_plan(config)
     with transaction(con):
         _drop_stored_marts(con)
-        _write_film_map(con, config)
-        _write_top_critics(con, config)
-        _run(con, models, _BEFORE_TEXT)
-        _write_mention_sentences(con)
-        _run(con, models, _BEFORE_CONSENSUS)
-        _write_consensus(con)
-        _run(con, models, _AFTER_CONSENSUS)
+        declare(con, models)
+        for step in steps:
+            step.run(con)
 
 
 def publish_night(published_at: datetime, tz: str) -> date:
@@ -62,11 +77,6 @@ def _drop_stored_marts(con) -> None:
     for table in PUBLIC_TABLES:
         if table != "consensus_history":
             con.execute(f'DROP TABLE IF EXISTS "{database}".main.{table}')
-
-
-def _run(con, models: dict[str, str], names: tuple[str, ...]) -> None:
-    for name in names:
-        con.execute(models[name])
 
 
 def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[str, ...] = PUBLIC_TABLES) -> Path:
@@ -117,30 +127,27 @@ def _write_film_map(con, config: Config) -> None:
                                  "title": pl.String, "year": pl.Int32})
     con.register("film_map_frame", frame.to_arrow())
     # film_key: a dense integer per film in film_id order, so the marts group a million reviews on integers
-    con.execute("""CREATE OR REPLACE TABLE staging.film_map AS
-                   SELECT *, CAST(dense_rank() OVER (ORDER BY film_id) AS INTEGER) AS film_key FROM film_map_frame""")
+    _replace(con, "intermediate.film_map",
+             "SELECT *, CAST(dense_rank() OVER (ORDER BY film_id) AS INTEGER) AS film_key FROM film_map_frame")
     # the films, deduplicated once: the films, film_meters and film_consensus models and _write_consensus read them
-    con.execute("""CREATE OR REPLACE TABLE staging.film_keys AS
-                   SELECT DISTINCT film_key, film_id, title, year FROM staging.film_map ORDER BY film_key""")
-    con.execute("COMMENT ON TABLE staging.film_keys IS 'Grain: one row per film (film_key; film_id unique).'")
+    _replace(con, "intermediate.film_keys",
+             "SELECT DISTINCT film_key, film_id, title, year FROM intermediate.film_map ORDER BY film_key")
 
 
 def _write_top_critics(con, config: Config) -> None:
     keys = sorted({c.strip().lower() for c in config.top_critics})
     con.register("top_frame", pl.DataFrame({"critic_key": keys}, schema={"critic_key": pl.String}).to_arrow())
-    con.execute("CREATE OR REPLACE TABLE staging.top_critics AS SELECT * FROM top_frame")
+    _replace(con, "intermediate.top_critics", "SELECT * FROM top_frame")
 
 
 def _write_mention_sentences(con, rows_per_slice: int = 2_000) -> None:
-    """staging.mention_sentences: the sentence around every aspect mention (for quotes and citations)."""
+    """intermediate.mention_sentences: the sentence around every aspect mention (for quotes and citations)."""
     # Extraction stored each aspect's sentence span; cutting the text there is one query.
-    con.execute("""CREATE OR REPLACE TABLE staging.mention_sentences AS
-                   SELECT review_id, char_start, sentence_start, sentence_end,
-                          substring(reviews.text, sentence_start + 1, sentence_end - sentence_start) AS sentence
-                   FROM staging.mentions AS mentions JOIN reviews USING (review_id)
-                   WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NOT NULL""")
-    con.execute("COMMENT ON TABLE staging.mention_sentences IS "
-                "'Grain: one row per published aspect mention (review_id, char_start) and the sentence around it.'")
+    _replace(con, "intermediate.mention_sentences",
+             """SELECT review_id, char_start, sentence_start, sentence_end,
+                       substring(reviews.text, sentence_start + 1, sentence_end - sentence_start) AS sentence
+                FROM staging.mentions AS mentions JOIN reviews USING (review_id)
+                WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NOT NULL""")
     _add_unstored_sentences(con, rows_per_slice)
 
 
@@ -156,7 +163,7 @@ def _add_unstored_sentences(con, rows_per_slice: int) -> None:
     # publish peaked 570 MB higher with every review's text as a Python dict at once).
     frame = pl.concat([_sentences_of(pl.from_arrow(piece)) for piece in texts.to_batches(max_chunksize=rows_per_slice)])
     con.register("mention_sentences_frame", frame.to_arrow())
-    con.execute("INSERT INTO staging.mention_sentences BY NAME SELECT * FROM mention_sentences_frame")
+    con.execute("INSERT INTO intermediate.mention_sentences BY NAME SELECT * FROM mention_sentences_frame")
 
 
 def _sentences_of(rows: pl.DataFrame) -> pl.DataFrame:
@@ -175,11 +182,11 @@ _SENTENCE_SCHEMA = {"review_id": pl.String, "char_start": pl.Int32, "sentence_st
 
 
 def _write_consensus(con) -> None:
-    """staging.consensus_text and staging.consensus_citations from the meters and per-review aspect stances."""
+    """intermediate.consensus_text and claim_citations from the meters and per-review aspect stances."""
     aspects = _aspect_stats(con)
     meters = query_frame(con, """SELECT film_keys.film_key, film_keys.film_id, film_keys.title,
                                         film_meters.review_count, film_meters.tomatometer
-                                 FROM staging.film_keys AS film_keys JOIN film_meters USING (film_key)
+                                 FROM intermediate.film_keys AS film_keys JOIN film_meters USING (film_key)
                                  ORDER BY film_keys.film_key""")
     texts, citations = [], []
     for _, film_id, title, review_count, tomatometer in meters.iter_rows():  # tuples: one per film, 20,000 at scale
@@ -192,10 +199,10 @@ def _write_consensus(con) -> None:
                            "char_end": e.char_end, "sentence": e.sentence}
                           for i, (claim, e) in enumerate(result.citations)]
     # with film_key, so film_consensus joins the texts on integers
-    _register_table(con, "consensus_text", pl.DataFrame(
+    _write_frame(con, "consensus_text", pl.DataFrame(
         {"film_key": meters["film_key"], "film_id": meters["film_id"], "consensus": texts},
         schema={"film_key": pl.Int32, "film_id": pl.String, "consensus": pl.String}))
-    _register_table(con, "consensus_citations", pl.DataFrame(citations, schema=_CITATION_SCHEMA))
+    _write_frame(con, "claim_citations", pl.DataFrame(citations, schema=_CITATION_SCHEMA))
 
 
 def _aspect_stats(con) -> dict[str, list[AspectStat]]:
@@ -218,9 +225,15 @@ def _aspect_stats(con) -> dict[str, list[AspectStat]]:
     return by_film
 
 
-def _register_table(con, name: str, frame: pl.DataFrame) -> None:
+def _write_frame(con, name: str, frame: pl.DataFrame) -> None:
     con.register(f"{name}_frame", frame.to_arrow())
-    con.execute(f"CREATE OR REPLACE TABLE staging.{name} AS SELECT * FROM {name}_frame")
+    _replace(con, f"intermediate.{name}", f"SELECT * FROM {name}_frame")
+
+
+def _replace(con, table: str, select: str) -> None:
+    """Fill a declared table (schemas/intermediate) with a query's rows, replacing the last publish's."""
+    con.execute(f"DELETE FROM {table}")
+    con.execute(f"INSERT INTO {table} BY NAME {select}")
 
 
 _CITATION_SCHEMA = {"film_id": pl.String, "claim": pl.String, "claim_index": pl.Int32, "citation_index": pl.Int32,

@@ -1,0 +1,9 @@
+-- Grain: one row per review page (review_id; url unique).
+-- A view of the internal review_facts table. published_date is the page's date (DATE); published_at is the
+-- same DATE under its pre-0.5.0 name, kept for one release (deprecated: *_at names are timestamps).
+CREATE OR REPLACE TEMP VIEW reviews AS
+SELECT review_id, url, film_id, critic, outlet, published_date AS published_at, is_top_critic,
+       rating_raw, score, verdict, verdict_source, text,
+       rating_rule, rating_scale, rating_reason, verdict_confidence, word_count, published_date
+FROM review_facts;
+COMMENT ON VIEW reviews IS 'Grain: one row per review page (review_id; url unique).';
