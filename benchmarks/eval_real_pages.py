@@ -70,6 +70,11 @@ def load_manifest(path: Path = MANIFEST) -> list[dict]:
     return [e for e in entries if (path.parent / e["file"]).is_file()]
 
 
+def page_url(entry: dict, index: int) -> str:
+    """The page's own URL; a neutral one when the saved page has none (never its file name: that names the truth)."""
+    return entry.get("url") or f"http://unknown-{index}.invalid/page.html"
+
+
 def run_pipeline(body: bytes, url: str) -> tuple[ParsedPage, ExtractedReview | None]:
     """parse -> clean -> extract as the flow runs them; no extraction for a rejected page."""
     page = parse_page(body, url, "text/html")
@@ -93,10 +98,10 @@ def run_baseline(body: bytes, url: str) -> dict:
 def run_all(entries: list[dict], folder: Path, baseline: bool = True) -> list[PageRun]:
     """Every entry through the pipeline (and trafilatura when baseline)."""
     runs = []
-    for entry in entries:
-        body = (folder / entry["file"]).read_bytes()
-        page, review = run_pipeline(body, entry["url"])
-        runs.append(PageRun(entry, page, review, run_baseline(body, entry["url"]) if baseline else {}))
+    for index, entry in enumerate(entries):
+        body, url = (folder / entry["file"]).read_bytes(), page_url(entry, index)
+        page, review = run_pipeline(body, url)
+        runs.append(PageRun(entry, page, review, run_baseline(body, url) if baseline else {}))
     return runs
 
 

@@ -60,9 +60,9 @@ def test_every_rejected_page_says_why(runs):
 
 # --- end to end: the corpus served on loopback with a sitemap, crawled by the nightly flow ---
 
-def _served_path(entry: dict, taken: set[str]) -> str:
+def _served_path(entry: dict, index: int, taken: set[str]) -> str:
     """A loopback path from the page's own URL: its host, path and query, kept unique."""
-    parts = urlsplit(entry["url"])
+    parts = urlsplit(ev.page_url(entry, index))
     path = f"/{parts.hostname or 'site'}{parts.path or '/'}"
     if parts.query:
         path += "_" + re.sub(r"[^\w.-]", "_", parts.query)
@@ -107,7 +107,7 @@ def crawl(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("real-pages")
     taken: set[str] = set()
-    paths = {_served_path(e, taken): e for e in ENTRIES}
+    paths = {_served_path(e, i, taken): e for i, e in enumerate(ENTRIES)}
     pages = {p: (ev.MANIFEST.parent / e["file"]).read_bytes() for p, e in paths.items()}
     with _serve(pages) as (base, requested):
         locs = [base + p for p in [*paths, PROBE]]

@@ -96,7 +96,8 @@ def rating_from_structured(value: dict, rule: str, default_best: float | None = 
 
 def extract_rating(structured: dict | None, structured_rule: str | None, text_blocks: list[str],
                    default_best: float | None = None) -> Rating | None:
-    """Structured data first, then labelled lines ('Rating:', 'Grade:', 'Verdict:', 'Score:', 'Our rating') in text_blocks, then a standalone star row, then a closing 'N out of D' sentence."""
+    """Structured data first, then labelled lines ('Rating:', 'Grade:', 'Verdict:', 'Score:', 'Our rating') in text_blocks,
+    then a standalone star row, then a closing 'N out of D' sentence, then a short line that is a rating or holds a star run."""
     fallback = None
     if structured:
         found = rating_from_structured(structured, structured_rule or "jsonld", default_best)
@@ -110,8 +111,8 @@ def extract_rating(structured: dict | None, structured_rule: str | None, text_bl
     labelled, junk = _from_labels(blocks, default_best)
     if labelled:
         return labelled
-    return (_from_star_rows(blocks, default_best) or _from_short_lines(blocks, default_best)
-            or _from_closing(blocks, default_best) or fallback or junk)
+    return (_from_star_rows(blocks, default_best) or _from_closing(blocks, default_best)
+            or _from_short_lines(blocks, default_best) or fallback or junk)
 
 
 # --- printed-string parsers: each returns a Rating or None when its shape does not match ---
@@ -278,7 +279,8 @@ def _from_short_lines(blocks: list[str], default_best: float | None) -> Rating |
             return Rating(printed, rating.score, rating.scale, "standalone_" + rating.rule)
         for run in _GLYPH_RUN.finditer(block):
             glyphs = run.group().strip()
-            if sum(c in "★⭐✭✮☆✩" for c in glyphs) >= 2 or "½" in glyphs or re.search(r"\d", glyphs):
+            stars = sum(c in "★⭐✭✮☆✩" for c in glyphs)  # '8½' is a title, '★' alone a bullet
+            if stars >= 2 or (stars and ("½" in glyphs or re.search(r"\d", glyphs))):
                 rating = parse_rating_text(glyphs, default_best)
                 if _usable(rating):
                     return _with_rule(rating, "star_line")

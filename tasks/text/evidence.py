@@ -26,7 +26,9 @@ _TITLE_YEAR = re.compile(r"\((?:19|20)\d\d\)\s*[.,]?\s*(?:directed|dir\.)", re.I
 _SEGMENT_WORDS = re.compile(r"[a-z0-9&']+")
 # A headline that is a film's title and year and nothing else: "'The Harvest' (2024)", "The Harvest (2024)".
 _FILM_HEADLINE = re.compile(r"[\"“‘']?[^\"“”‘’|:]{1,80}?[\"”’']?\s*\((?:18|19|20)\d\d\)")
-_TEXT_WORDS = re.compile(r"[a-z]+")
+_OPENING_CHARS = 600
+_WORDS = re.compile(r"[a-z][a-z-]*")
+_REVIEW_SAID = re.compile(r"\b(?:my|this|our|the full)\s+(?:film\s+|movie\s+)?review\b|\breview(?:ing)?\s+of\s+[\"“‘']", re.I)
 
 
 @dataclass
@@ -55,9 +57,11 @@ def gather(url: str, headlines: list[str], sections: list[str], types: list[str]
     segments = _path_segments(url)
     places = [("section", s) for s in sections] + [("URL", s) for s in segments]
     _film_evidence(evidence, lex, url, headlines, places, types, item_type, has_review_markup, rating, blocks)
-    if not evidence.film and _reads_like_a_review(text, lex):
-        evidence.film, evidence.strength = ["the text reads as a film review"], 1
-    evidence.other_kind = _other_kind(lex, headlines, places, types, item_type, film_title)
+    said = _REVIEW_SAID.search(text[:_OPENING_CHARS])
+    if said:  # "my review of 'Skyfall'" opening the text
+        evidence.film.append(f"the text says {_clip(said.group())!r}")
+        evidence.strength += 2
+    evidence.other_kind = _other_kind(lex, headlines, places, types, item_type, film_title) or _text_kind(lex, text)
     evidence.not_review = _not_review(lex, headlines, places, film_title)
     return evidence
 
@@ -166,7 +170,7 @@ def _headline_words(headlines: list[str], phrases: list[str], film_title: str | 
     """The first phrase said as whole words in a headline, outside its quoted film title and the title itself."""
     for headline in headlines:
         text = _QUOTED.sub(" ", headline)
-        if film_title:
+        if film_title and len(film_title) * 5 < len(headline) * 3:  # a title parsed out of it, not the headline itself
             text = re.sub(re.escape(film_title), " ", text, flags=re.I)
         words = f" {' '.join(_SEGMENT_WORDS.findall(text.lower()))} "
         said = next((p for p in phrases if f" {' '.join(_SEGMENT_WORDS.findall(p))} " in words), None)
@@ -175,15 +179,15 @@ def _headline_words(headlines: list[str], phrases: list[str], film_title: str | 
     return None
 
 
-def _reads_like_a_review(text: str, lex: dict) -> bool:
-    """A full text about a film's making (film/movie said often, several craft words), not a Q&A."""
-    words = _TEXT_WORDS.findall(text.lower())
-    if len(words) < MIN_UNMARKED_WORDS:
-        return False
-    films = sum(w in ("film", "movie", "films", "movies") for w in words)
-    craft = set(words) & set(lex["craft_words"])
-    questions = text.count("?") / max(1, text.count(".") + text.count("?") + text.count("!"))
-    return films >= 2 and films * 250 >= len(words) and len(craft) >= 4 and questions < 0.2
+def _text_kind(lex: dict, text: str) -> tuple[str, str] | None:
+    """The text speaks of another kind of work: its nouns ('the game', 'the album') outnumber film words two to one."""
+    words = _WORDS.findall(text.lower())
+    counts = {kind: sum(words.count(n) for n in nouns) for kind, nouns in lex["kind_nouns"].items()}
+    film = counts.pop("a film")
+    kind, count = max(counts.items(), key=lambda kv: kv[1])
+    if count >= 5 and count >= 2 * film + 2:
+        return kind, f"the text names {kind.split()[-1]} words {count} times, film words {film}"
+    return None
 
 
 def _path_segments(url: str) -> list[str]:

@@ -78,10 +78,11 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     _fill_metadata(page, tree, review, objects, meta)
     headlines = _headlines(tree, meta)
     sections = _sections(tree, objects, meta)
+    icons = icon_rows(tree)
     container = review_container(tree)  # strips the page in place: metadata has been read
     _images_as_text(container)
     _fill_rating(page, container, review)
-    page.rating_text_blocks = review_blocks(container)
+    page.rating_text_blocks = icons + review_blocks(container)
     page.body_text = main_text(_drop_bylines(tree), url)  # last: trafilatura prunes the tree it is given
     page.body_text = _with_review_body(page.body_text, review)
     if page.film_title and page.film_year is None:
@@ -270,11 +271,47 @@ _RATING_ALT = re.compile(r"[★☆½*]|\bstars?\b|\d\s*(?:/|out of|of)\s*\d|^\s*
 
 
 def _images_as_text(container) -> None:
-    """Rating images as text: their alt/title when it reads as a rating, else a star glyph from the file name."""
-    for img in _xpath(".//img")(container):
-        token = _image_token(img.get("alt") or img.get("title") or "", img.get("src") or "")
-        if token:
-            img.tail = f" {token} {img.tail or ''}" if len(token) > 1 else token + (img.tail or "")
+    """Rating images as text: their alt/title when it reads as a rating, else a star glyph from the file name.
+
+    A lone star glyph is a logo or a bullet ('The Star'), so glyphs count only as a row of two or more images."""
+    tokens = [(img, _image_token(img.get("alt") or img.get("title") or "", img.get("src") or ""))
+              for img in _xpath(".//img")(container)]
+    glyphs: dict = {}
+    for img, token in tokens:
+        if token in _GLYPHS:
+            glyphs[img.getparent()] = glyphs.get(img.getparent(), 0) + 1
+    for img, token in tokens:
+        if token and (token not in _GLYPHS or glyphs.get(img.getparent(), 0) >= 2):
+            img.tail = token + (img.tail or "") if token in _GLYPHS else f" {token} {img.tail or ''}"
+
+
+_GLYPHS = ("★", "☆", "½")
+_ICON_ROW = etree.XPath('//*[@class[contains(translate(.,"RATINGSTAR","ratingstar"),"rating") or contains(translate(.,"STAR","star"),"star")]]'
+                        '[count(*) >= 3]')
+_ICON_FULL = re.compile(r"(?<!un)(?:rated|full|filled|on|active|checked|selected|yes|star-on|icon-star)(?![a-z])", re.I)
+_ICON_HALF = re.compile(r"half", re.I)
+
+
+def icon_rows(tree) -> list[str]:
+    """Ratings drawn as repeated icons ('rated', 'rated-half', empty marks): 'Rating: ★★½☆☆' lines.
+
+    Read on the intact tree (rating boxes often sit in an <aside>); never in comments or related lists."""
+    lines = []
+    for row in _ICON_ROW(tree):
+        marks = [child for child in row if isinstance(child.tag, str)]
+        if len({m.tag for m in marks}) != 1 or len(marks) > 10 or _in_furniture(row):
+            continue
+        states = ["½" if _ICON_HALF.search(m.get("class", "")) else "★" if _ICON_FULL.search(m.get("class", "")) else "☆"
+                  for m in marks]
+        if "★" in states or "½" in states:
+            if "☆" in states or "½" in states:  # a row of all-full marks may be decoration, unless it has a scale
+                lines.append("Rating: " + "".join(sorted(states, key="★½☆".index)))
+    return lines
+
+
+def _in_furniture(element) -> bool:
+    return any(re.search(r"comment|related|recommend|promo|user-rating|reader|audience|community", 
+                         f"{a.get('class', '')} {a.get('id', '')}", re.I) for a in element.iterancestors())
 
 
 def _image_token(alt: str, src: str) -> str | None:
@@ -348,10 +385,24 @@ def _strip_boilerplate(tree):
     marked = [e for e in _MARKED(tree) if _is_boilerplate(e.get("class", ""), e.get("id", ""), e.get("role", ""))]
     tagged = [e for e in tree.iter(*_BOILERPLATE_TAGS, "footer")
               if e.tag != "footer" or not _xpath("ancestor::article")(e)]  # a footer inside an article is the review's
+    holders = _text_holders(tree) if marked or tagged else set()
     for element in marked + tagged:
-        if element.getparent() is not None:  # not the root, nor dropped already
+        if element.getparent() is not None and element not in holders:  # not the root, dropped, or the text's home
             element.drop_tree()
     return tree
+
+
+def _text_holders(tree) -> set:
+    """Elements holding at least half of the page's paragraph text: a wrapper classed 'l-sidebar-fixed',
+    'node-not-promoted' or 'navigation-site' (or an ASP.NET page-wide <form>) holds the review, so it stays."""
+    sizes: dict = {}
+    total = 0
+    for paragraph in tree.iter("p"):
+        size = len(paragraph.text_content())
+        total += size
+        for ancestor in paragraph.iterancestors():
+            sizes[ancestor] = sizes.get(ancestor, 0) + size
+    return {e for e, size in sizes.items() if size * 2 >= total and "comment" not in f"{e.get('class', '')} {e.get('id', '')}".lower()}
 
 
 _MARKED = etree.XPath("descendant-or-self::*[@class or @id or @role]")
