@@ -20,7 +20,7 @@ REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 NIGHT_1 = datetime(2026, 11, 1, 3, 0)
 NIGHT_2 = datetime(2026, 11, 2, 3, 0)
 NIGHT_3 = datetime(2026, 11, 3, 3, 0)
-INTERFACE_COLUMNS = ["film_id", "title", "year", "review_count", "fresh_count", "tomatometer", "tomatometer_low",
+INTERFACE_COLUMNS = ["film_id", "title", "year", "imdb_id", "review_count", "fresh_count", "tomatometer", "tomatometer_low",
                      "tomatometer_high", "status", "scored_count", "avg_score", "top_critic_count",
                      "top_critic_tomatometer", "consensus", "published_at"]
 

@@ -6,11 +6,13 @@ WITH pairs AS (
     SELECT DISTINCT critic, outlet FROM staging.reviews
 ),
 named AS (
-    SELECT critic, outlet,
-           coalesce(nullif(trim(critic), ''), '(unsigned)') AS critic_name,
-           coalesce(lower(trim(critic)) IN (SELECT critic_key FROM intermediate.top_critics), false) AS is_top_critic
+    -- critic_name is the identity's display name: spellings of one critic at an outlet group together
+    SELECT pairs.critic, pairs.outlet, identity.critic_name, identity.critic_id,
+           coalesce(lower(trim(pairs.critic)) IN (SELECT critic_key FROM intermediate.top_critics), false) AS is_top_critic
     FROM pairs
+    JOIN intermediate.critic_identity AS identity
+      ON identity.critic IS NOT DISTINCT FROM pairs.critic AND identity.outlet = pairs.outlet
 )
-SELECT critic, outlet, critic_name, is_top_critic,
-       CAST(dense_rank() OVER (ORDER BY critic_name, outlet) AS INTEGER) AS critic_outlet_key
+SELECT critic, outlet, critic_name, critic_id, is_top_critic,
+       CAST(dense_rank() OVER (ORDER BY critic_id, outlet) AS INTEGER) AS critic_outlet_key
 FROM named;

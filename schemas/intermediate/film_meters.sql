@@ -15,6 +15,7 @@ WITH counts AS (
            stddev_pop(score) AS score_stddev,
            CAST(count_if(is_model_verdict) AS BIGINT) AS model_verdict_count
     FROM review_facts
+    WHERE syndicated_of IS NULL  -- a review printed by several outlets counts once, as its earliest print
     GROUP BY film_key
 ),
 top_counts AS (
@@ -25,7 +26,7 @@ top_counts AS (
            CAST(count_if(is_fresh) AS BIGINT) AS top_critic_fresh_count,
            avg(score_exact) AS top_critic_avg_score
     FROM review_facts
-    WHERE is_top_critic
+    WHERE is_top_critic AND syndicated_of IS NULL
     GROUP BY film_key
 ),
 meters AS (

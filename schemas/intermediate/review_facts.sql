@@ -13,16 +13,18 @@ with_film AS (
      AND film_map.film_year IS NOT DISTINCT FROM staged.film_year
 ),
 with_critic AS (
-    SELECT with_film.*, critic_map.is_top_critic, critic_map.critic_outlet_key
+    SELECT with_film.*, critic_map.is_top_critic, critic_map.critic_outlet_key, critic_map.critic_id,
+           syndication.syndicated_of
     FROM with_film
     JOIN critic_map
       ON critic_map.critic IS NOT DISTINCT FROM with_film.critic
      AND critic_map.outlet = with_film.outlet
+    LEFT JOIN intermediate.syndication AS syndication USING (review_id)
 )
 SELECT review_id, url, film_id, critic, outlet, published_date, is_top_critic,
        rating_raw, score, verdict, verdict_source, text,
        rating_rule, rating_scale, rating_reason, verdict_confidence, word_count,
-       film_key, critic_outlet_key,
+       film_key, critic_outlet_key, critic_id, syndicated_of,
        -- exact thousandths: sums of them do not depend on the order rows were loaded in
        CAST(score AS DECIMAL(18, 3)) AS score_exact,
        verdict = 'fresh' AS is_fresh,

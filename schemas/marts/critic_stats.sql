@@ -51,9 +51,9 @@ per_critic AS (
     GROUP BY critic_outlet_key
 ),
 critic_names AS (
-    SELECT DISTINCT critic_outlet_key, critic_name, outlet FROM critic_map
+    SELECT DISTINCT critic_outlet_key, critic_name, critic_id, outlet FROM critic_map
 )
-SELECT critic_names.critic_name AS critic, critic_names.outlet,
+SELECT critic_names.critic_name AS critic, critic_names.outlet, critic_names.critic_id,
        review_count, scored_count, avg_score, fresh_share, leniency, leniency_review_count,
        consensus_agreement, agreement_review_count, is_top_critic
 FROM per_critic

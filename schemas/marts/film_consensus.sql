@@ -17,7 +17,7 @@ intervals AS (
            least(fresh_count, review_count - fresh_count) / review_count AS minority_share
     FROM meters
 )
-SELECT film_keys.film_id, film_keys.title, film_keys.year,
+SELECT film_keys.film_id, film_keys.title, film_keys.year, film_keys.imdb_id,
        review_count, fresh_count, tomatometer,
        round(100 * greatest(wilson_center - wilson_half, 0), 1) AS tomatometer_low,
        round(100 * least(wilson_center + wilson_half, 1), 1) AS tomatometer_high,

@@ -15,11 +15,14 @@ from critics.tasks.text.chunk import split_sentences
 from critics.tasks.warehouse.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.extract.films import resolve_films
+from critics.tasks.warehouse.film_identity import link_catalogue
+from critics.tasks.warehouse.pooled_mentions import refresh_mentions
+from critics.tasks.warehouse.review_identity import write_critic_identity, write_syndication
 from critics.tasks.warehouse.load import query_frame, transaction
 from critics.tasks.warehouse.models import Model, PythonStep, declare, load_models, plan
 
 PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film_consensus", "film_aspects",
-                 "film_people", "consensus_history", "critic_stats", "consensus_citations")
+                 "film_people", "consensus_history", "critic_stats", "consensus_citations", "critic_aliases")
 MIN_SCORED_FOR_LABEL = 4  # no Metacritic-style label under this many scored reviews
 NIGHT_STARTS_AT_HOUR = 12  # a publish night runs from local noon to the next local noon
 PUBLISH_LAYERS = ("intermediate", "marts")  # schemas/ folders publish builds; raw and staging belong to the load
@@ -29,8 +32,17 @@ def python_steps(config: Config | None) -> list[PythonStep]:
     """The publish steps written in Python: what each reads and which declared intermediate tables it fills."""
     # Looked up per call (not a module constant), so a test can replace one step function.
     return [
+        # also links films to the imported catalogue (catalogue.*, not a model) and brings staging.mentions up to
+        # date with each film's pooled credits (tasks/warehouse/pooled_mentions.py)
         PythonStep("write_film_map", "intermediate", partial(_write_film_map, config=config),
-                   frozenset({"staging.reviews"}), frozenset({"intermediate.film_map", "intermediate.film_keys"})),
+                   frozenset({"staging.reviews", "staging.credits", "staging.chunks", "staging.mentions"}),
+                   frozenset({"intermediate.film_map", "intermediate.film_keys"})),
+        PythonStep("write_critic_identity", "intermediate",
+                   lambda con: write_critic_identity(con, config.critics.same, "intermediate.critic_identity"),
+                   frozenset({"staging.reviews"}), frozenset({"intermediate.critic_identity"})),
+        PythonStep("write_syndication", "intermediate",
+                   partial(write_syndication, film_map="intermediate.film_map", table="intermediate.syndication"),
+                   frozenset({"staging.reviews", "intermediate.film_map"}), frozenset({"intermediate.syndication"})),
         PythonStep("write_top_critics", "intermediate", partial(_write_top_critics, config=config),
                    frozenset(), frozenset({"intermediate.top_critics"})),
         PythonStep("write_mention_sentences", "intermediate", _write_mention_sentences,
@@ -120,18 +132,23 @@ def _set_variables(con, config: Config, published_at: datetime) -> None:
 def _write_film_map(con, config: Config) -> None:
     # page counts, so a film's canonical title is the one most of its pages use
     seen = con.execute("SELECT film_title, film_year, count(*) FROM staging.reviews GROUP BY ALL").fetchall()
-    resolved = resolve_films({(t, y): n for t, y, n in seen}, config.film_aliases)
-    columns = list(zip(*((t, y, *film) for (t, y), film in resolved.items()))) or [[]] * 5
-    frame = pl.DataFrame(dict(zip(("film_title", "film_year", "film_id", "title", "year"), columns)),
+    counts = {(t, y): n for t, y, n in seen}
+    # films matched to one catalogue film merge; imdb_id per film and the catalogue title each surface matched
+    resolved, imdb_of, matched = link_catalogue(con, resolve_films(counts, config.film_aliases), counts)
+    rows = [(t, y, *film, imdb_of.get(film[0]), matched.get((t, y))) for (t, y), film in resolved.items()]
+    frame = pl.DataFrame(rows, orient="row",
                          schema={"film_title": pl.String, "film_year": pl.Int32, "film_id": pl.String,
-                                 "title": pl.String, "year": pl.Int32})
+                                 "title": pl.String, "year": pl.Int32, "imdb_id": pl.String,
+                                 "matched_title": pl.String})
     con.register("film_map_frame", frame.to_arrow())
     # film_key: a dense integer per film in film_id order, so the marts group a million reviews on integers
     _replace(con, "intermediate.film_map",
              "SELECT *, CAST(dense_rank() OVER (ORDER BY film_id) AS INTEGER) AS film_key FROM film_map_frame")
     # the films, deduplicated once: the films, film_meters and film_consensus models and _write_consensus read them
     _replace(con, "intermediate.film_keys",
-             "SELECT DISTINCT film_key, film_id, title, year FROM intermediate.film_map ORDER BY film_key")
+             "SELECT DISTINCT film_key, film_id, title, year, imdb_id FROM intermediate.film_map ORDER BY film_key")
+    # every review of a film searched with the film's credits from all its pages and the catalogue
+    refresh_mentions(con, "intermediate.film_map")
 
 
 def _write_top_critics(con, config: Config) -> None:
