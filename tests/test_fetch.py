@@ -250,6 +250,12 @@ def test_parse_retry_after_reads_a_future_http_date():
     assert 80 <= parse_retry_after(when) <= 90
 
 
+@pytest.mark.parametrize("value", ["Wed, 21 Oct 2015 07:28:00 -0000", "Wed, 21 Oct 2015 07:28:00"])
+def test_parse_retry_after_reads_a_date_without_a_zone_as_gmt(value):
+    """Found by the property test: a zoneless date made Fetcher.get fail (naive minus aware datetime)."""
+    assert parse_retry_after(value) == 0.0
+
+
 def test_parse_retry_after_clamps_a_past_http_date_to_zero():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
