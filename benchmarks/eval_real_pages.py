@@ -124,9 +124,15 @@ def same_name(ours: str | None, truth: str | None) -> bool:
 
 
 def same_outlet(ours: str | None, truth: str | None) -> bool:
-    """The same outlet, a leading 'The' aside ('The Guardian' = 'Guardian')."""
-    drop = re.compile(r"^the\s+")
-    return bool(ours and truth) and drop.sub("", norm(ours)) == drop.sub("", norm(truth))
+    """The same outlet, a leading 'The', a 'www.' or '.com' and a parenthetical qualifier aside
+    ('The Guardian' = 'Guardian', 'FOXNews.com' = 'Foxnews', "Roger Ebert's Journal (Chicago Sun-Times)" = "Roger Ebert's Journal")."""
+    return bool(ours and truth) and _outlet_key(ours) == _outlet_key(truth)
+
+
+def _outlet_key(name: str) -> str:
+    key = re.sub(r"\s*\([^)]*\)", "", norm(name))
+    key = re.sub(r"^(?:the\s+|www\.)|\.(?:com|org|net|co\.uk)$", "", key)
+    return key.strip()
 
 
 def person_found(name: str, review: ExtractedReview | None) -> bool:

@@ -15,6 +15,8 @@ _REVIEW_PREFIX = re.compile(r"^(?:(?:film|movie|tv|cinema|new|capsule|quick|mini
                             r"streaming|festival|review)\s+)*review(?:ed)?s?\s*(?:[:\-–—|]\s*|of\s+)", re.I)
 _REVIEW_SUFFIX = re.compile(r"\s*[:\-–—|,]?\s*(?:\((?:film|movie)?\s*review\)|\b(?:film|movie|dvd|blu-ray)?\s*"
                             r"review(?:ed)?s?)\s*$", re.I)
+_REVIEW_OF = re.compile(r"\breview\s+of\s+(.+)$", re.I)
+_PRINTED_DATE = re.compile(r"\s*[,|–—-]\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\s*$|\s*[|–—]\s.*$")
 _YEAR = re.compile(r"\s*[\(\[]((?:18|19|20)\d\d)[\)\]]\s*")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "xi": "11",
           "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18",
@@ -33,7 +35,8 @@ def parse_headline(headline: str | None) -> tuple[str | None, int | None]:
         return None, None
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", headline)).strip()
     quoted = _quoted_title(text)
-    part = quoted or _title_part(text)
+    review_of = _REVIEW_OF.search(text)  # "Flak Magazine: Review of Sunshine State, 8-9-02"
+    part = quoted or (_PRINTED_DATE.sub("", review_of.group(1)) if review_of else _title_part(text))
     year_match = _YEAR.search(quoted and text or part) or _YEAR.search(text)
     year = int(year_match.group(1)) if year_match else None
     title = _strip_review_words(_YEAR.sub(" ", part)).strip(" " + _QUOTES + ":-–—|,.")

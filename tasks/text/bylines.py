@@ -29,10 +29,10 @@ _CUT = re.compile(r"\s*[|,;•·/]\s*|\s+[-–—]\s+|\s+(?:on|for|at|in|from|po
                   r"\s*\(|\s+\d|\s+@|\s+-\s*$", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-.]*|[A-Z]\.|(?:de|da|del|della|der|den|di|du|dos|van|von|la|le|ten|ter|"
                         r"bin|al|el|y|st\.?|mac|and|&)|[a-z]?'?[A-Z][\w'’\-]*)$")
-_COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–—]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
+_COPYRIGHT = re.compile(r"(?:(?:©|&copy;|\(c\)|copyright)\s*)+(?:(?:19|20)\d\d\s*(?:[-–—]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
                         r"(?:by\s+)?(?P<name>[A-Z][\w.&'’ -]{1,60}?)(?=\s*(?:[.,|]|all rights|inc\b|llc\b|ltd\b|$))", re.I)
 _BOILER = re.compile(r"comment|related|promo|recommend|more-|most-|popular|trending|sidebar|footer|newsletter|bio\b|"
-                     r"author-bio|about-the-author|profile|teaser|card|widget|rail|(^|[-_ ])nav", re.I)
+                     r"author-bio|about-the-author|profile|teaser|widget|right-?rail|left-?rail|(^|[-_ ])nav", re.I)
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,8 +51,10 @@ def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], 
     candidates += [([meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)]
     candidates.append((_text_bylines(article), "text_byline"))
     candidates.append((_meta_lines(article), "byline_meta"))
+    candidates.append((_signoffs(article), "signoff"))
     if article is not tree:  # a byline printed above the article, still never in promos, lists or comments
         candidates.append((_byline_elements(tree), "byline_page"))
+    candidates.append(([_copyright(tree)], "copyright"))  # a one-person site: "© 1996-2006 by Tim Dirks"
     for names, rule in candidates:
         for raw in names:
             name = clean_name(raw)
@@ -66,12 +68,13 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
     """The outlet's name and the rule that found it; the site's domain when nothing on the page names it."""
     candidates = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
     candidates += [(meta.get(k), k) for k in _OUTLET_META]
+    owner = _copyright(tree)
     candidates += [(_site_object(objects), "jsonld_site"), (title_outlet(title, url, headline), "title"),
-                   (_copyright(tree), "copyright")]
+                   (None if clean_name(owner) else owner, "copyright")]  # a person's name is the critic's
     for value, rule in candidates:
         name = _clean_outlet(value)
-        if name and not name.lower().startswith(("http:", "https:", "www.")) or (name and _looks_like_domain(name)):
-            return name, rule
+        if name and not name.lower().startswith(("http:", "https:")):
+            return name.removeprefix("www."), rule
     return site_domain(url), "domain"
 
 
@@ -104,8 +107,11 @@ def title_outlet(title: str | None, url: str, headline: str | None) -> str | Non
     for part in parts:
         if squashed and len(_squash(part)) >= 3 and (_squash(part) in squashed or squashed in _squash(part)):
             return part
+    named = next((p for p in parts if _looks_like_domain(p)), None)  # "FOXNews.com - Headline - Section"
+    if named:
+        return named
     last = parts[-1]
-    if re.search(r"\breview", last, re.I) or (headline and _squash(last) in _squash(headline)):
+    if re.search(r"\breview|\d", last, re.I) or _squash(last) == _squash(parts[0]):
         return None
     return last if len(last.split()) <= 6 else None
 
@@ -205,15 +211,39 @@ _SHORT_LINES = etree.XPath(".//text()")
 
 
 def _text_bylines(article) -> list[str]:
-    """Lines like 'By X', 'Reviewed by X' or 'X | The Outlet' among the article's first text lines."""
+    """Lines like 'By X', 'Reviewed by X' or 'X | The Outlet' in the article, never in promos, lists or comments."""
     if article is None:
         return []
     out = []
-    for text in _SHORT_LINES(article)[:80]:
+    for text in _SHORT_LINES(article):
         line = " ".join(text.split())
-        if 2 <= len(line.split()) <= 12 and (_LEAD.match(line) or re.search(r"\s\|\s", line)):
+        if 2 <= len(line.split()) <= 12 and (_LEAD.match(line) or re.search(r"\s\|\s", line)) \
+                and not _in_furniture(text.getparent()):
             out.append(line)
     return out
+
+
+def _signoffs(article) -> list[str]:
+    """A review signed at its end: a short paragraph '— Stephen Bracco (sbracco@...)'; the last one first."""
+    if article is None:
+        return []
+    lines = [" ".join(p.text_content().split()) for p in _PARAGRAPHS(article)]
+    signed = [line.lstrip(_DASHES + " -").strip() for line in lines
+              if (line[:1] in _DASHES or line.startswith("--")) and len(line.split()) <= 10]
+    return signed[-3:][::-1]
+
+
+_PARAGRAPHS = etree.XPath(".//p")
+_DASHES = "—–―\x97"  # \x97: cp1252's em dash written as &#151;
+
+
+def _in_furniture(element) -> bool:
+    """Inside a related list, promo, comment or author bio (judged by the ancestors' class and id)."""
+    while element is not None:
+        if isinstance(element.tag, str) and _BOILER.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            return True
+        element = element.getparent()
+    return False
 
 
 def _copyright(tree) -> str | None:

@@ -34,7 +34,6 @@ _BOILERPLATE_TAGS = ("nav", "aside", "script", "style", "noscript", "form", "ifr
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "section",
                "article", "blockquote", "br", "tr", "dd", "dt", "figcaption", "time"}
-_REVIEWISH = re.compile(r"\breview\b|^\s*['‘\"“]|\((?:19|20)\d\d\)", re.I)
 
 
 def parse_page(body: bytes, url: str, content_type: str | None = None) -> ParsedPage:
@@ -85,6 +84,8 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     page.rating_text_blocks = icons + review_blocks(container)
     page.body_text = main_text(_drop_bylines(tree), url)  # last: trafilatura prunes the tree it is given
     page.body_text = _with_review_body(page.body_text, review)
+    if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
+        page.film_title = _quoted_title_in_text(page.body_text) or page.film_title
     if page.film_title and page.film_year is None:
         page.film_year = _year_in_text(page.film_title, page.body_text)
     _decide(page, url, review, objects, meta, headlines, sections)
@@ -185,7 +186,7 @@ def _html_tree(html: str):
 def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[dict], meta: dict) -> None:
     item = _first_dict(review.get("itemReviewed")) if review else None
     page.headline = _first_text(tree, "//h1") or meta.get("og:title") or _first_text(tree, "//title")
-    page.film_title, page.film_year = _film_identity(item, page.headline, meta, tree)
+    page.film_title, page.film_year = _film_identity(item, _headlines(tree, meta), page.url)
     article = _article(tree)
     page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree)
     page.outlet, page.outlet_rule = bylines.find_outlet(objects, review, meta, _first_text(tree, "//title"), tree,
@@ -195,20 +196,60 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[di
     page.credits = _credits(item) if item else []
 
 
-def _film_identity(item: dict | None, headline: str | None, meta: dict, tree) -> tuple[str | None, int | None]:
+def _film_identity(item: dict | None, headlines: list[str], url: str) -> tuple[str | None, int | None]:
+    """Title and year: the reviewed item's name, else the best-shaped headline (h1s, og:title, <title>)."""
     if item and _text(item.get("name")):
         year = _year(item.get("dateCreated") or item.get("datePublished") or item.get("releasedEvent"))
         return " ".join(_text(item["name"]).split()), year
-    candidates = [c for c in (headline, meta.get("og:title"), meta.get("twitter:title"), _first_text(tree, "//title")) if c]
-    parsed = [(c, *parse_headline(c)) for c in candidates]
-    parsed = [p for p in parsed if p[1]]
+    parsed = [(_headline_shape(c), -i, t, y) for i, c in enumerate(headlines) for t, y in [parse_headline(c)] if t]
+    slugged = _slug_title(headlines, url)
+    if slugged:
+        parsed.append((3, 1, slugged, None))
     if not parsed:
         return None, None
-    # Prefer a headline that is shaped like a review headline ("X review", "'X'", "X (2024)").
-    title = next((t for c, t, _ in parsed if _REVIEWISH.search(c)), parsed[0][1])
+    _, _, title, _ = max(parsed)
     key = normalise_title(title)
-    year = next((y for _, t, y in parsed if y and normalise_title(t) == key), None)
+    year = next((y for _, _, t, y in parsed if y and normalise_title(t) == key), None)
     return title, year
+
+
+def _headline_shape(headline: str) -> int:
+    """How much a headline looks like it names the film: a review word 3, a quoted title 2, a year 1."""
+    return (3 * bool(_REVIEW_WORD.search(headline)) + 2 * bool(_QUOTED_TITLE.search(headline))
+            + bool(_YEAR_IN_PARENS.search(headline)))
+
+
+_REVIEW_WORD = re.compile(r"\breview(?:ed)?\b", re.I)
+_QUOTED_TITLE = re.compile(r"(?:^|[\s:(])[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»](?=$|[\s:,.!?)(–—|-])")
+_YEAR_IN_PARENS = re.compile(r"\((?:18|19|20)\d\d\)")
+
+
+def _slug_title(headlines: list[str], url: str) -> str | None:
+    """The headline's opening words that the URL's slug names before '-review' ('kong-skull-island-review-...')."""
+    slug = url.rstrip("/").rsplit("/", 1)[-1].lower()
+    match = re.match(r"(.+?)[-_](?:movie-|film-)?review\b", slug)
+    if not match:
+        return None
+    wanted = normalise_title(match.group(1).replace("-", " ").replace("_", " "))
+    for headline in headlines:
+        words = headline.split()
+        for n in range(1, min(len(words), 12) + 1):
+            head = " ".join(words[:n]).strip(" " + "\"'‘’“”:,.-–—")
+            if normalise_title(head) == wanted:
+                return head
+    return None
+
+
+def _quoted_title_in_text(text: str) -> str | None:
+    """A film title the opening text quotes and names again ('"A Mighty Heart," Angelina Jolie's film ...')."""
+    for match in _TEXT_QUOTE.finditer(text[:400]):
+        title = match.group(1).strip(" ,.")
+        if title[:1].isupper() and len(title.split()) <= 8 and text.count(title) >= 2:
+            return title
+    return None
+
+
+_TEXT_QUOTE = re.compile(r"[\"“‘]([^\"“”‘’\n]{2,80}?)[\"”’]")
 
 
 def _year_in_text(title: str, text: str) -> int | None:
