@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import BufferWARCWriter
@@ -191,34 +191,41 @@ class WarcArchive:
     def _response_record(self, exchange, previous: str | None):
         status_line = _ascii_line(f"{exchange.status} {exchange.reason}".strip())
         headers = StatusAndHeaders(status_line, _stored_headers(exchange), protocol=exchange.http_version)
-        warc = {"WARC-Date": _warc_date(exchange.started_at)}
-        if exchange.peer_address:
-            warc["WARC-IP-Address"] = exchange.peer_address
+        warc = [("WARC-IP-Address", exchange.peer_address)] if exchange.peer_address else []
         if exchange.status == 304 or (previous and exchange.sha256 == previous):
             return self._revisit_record(exchange, headers, warc, previous)
         if exchange.sha256:
-            warc["WARC-Payload-Digest"] = warc_digest(exchange.sha256)
+            warc.append(("WARC-Payload-Digest", warc_digest(exchange.sha256)))
         if exchange.truncated:
-            warc["WARC-Truncated"] = exchange.truncated
-        return self._builder.create_warc_record(exchange.url, "response", payload=io.BytesIO(exchange.body),
-                                                length=len(exchange.body), http_headers=headers,
-                                                warc_headers_dict=warc)
+            warc.append(("WARC-Truncated", exchange.truncated))
+        return self._builder.create_warc_record(
+            exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
+            http_headers=headers, warc_headers=_warc_headers("response", exchange, warc))
 
-    def _revisit_record(self, exchange, headers: StatusAndHeaders, warc: dict, previous: str | None):
-        warc["WARC-Profile"] = PROFILE_NOT_MODIFIED if exchange.status == 304 else PROFILE_IDENTICAL
-        warc["WARC-Refers-To-Target-URI"] = exchange.url
+    def _revisit_record(self, exchange, headers: StatusAndHeaders, warc: list, previous: str | None):
+        warc.append(("WARC-Profile", PROFILE_NOT_MODIFIED if exchange.status == 304 else PROFILE_IDENTICAL))
+        warc.append(("WARC-Refers-To-Target-URI", exchange.url))
         if previous:
-            warc["WARC-Payload-Digest"] = warc_digest(previous)
-        return self._builder.create_warc_record(exchange.url, "revisit", http_headers=headers, warc_headers_dict=warc)
+            warc.append(("WARC-Payload-Digest", warc_digest(previous)))
+        return self._builder.create_warc_record(exchange.url, "revisit", http_headers=headers,
+                                                warc_headers=_warc_headers("revisit", exchange, warc))
 
     def _request_record(self, exchange, response_id: str):
         path = exchange.url.split("://", 1)[-1]
-        path = "/" + path.split("/", 1)[1] if "/" in path else "/"
-        path = "".join(c if c.isascii() else quote(c) for c in path.split("#", 1)[0])  # as urllib3 sent it
+        path = ("/" + path.split("/", 1)[1] if "/" in path else "/").split("#", 1)[0]
+        if not path.isascii():
+            path = "".join(c if c.isascii() else quote(c) for c in path)  # as urllib3 sent it
         headers = StatusAndHeaders(_ascii_line(f"GET {path} {exchange.http_version}"), _clean(exchange.request_headers),
                                    is_http_request=True)
-        warc = {"WARC-Date": _warc_date(exchange.started_at), "WARC-Concurrent-To": response_id}
-        return self._builder.create_warc_record(exchange.url, "request", http_headers=headers, warc_headers_dict=warc)
+        warc = _warc_headers("request", exchange, [("WARC-Concurrent-To", response_id)])
+        return self._builder.create_warc_record(exchange.url, "request", http_headers=headers, warc_headers=warc)
+
+
+def _warc_headers(record_type: str, exchange, extra: list) -> StatusAndHeaders:
+    """A record's WARC headers in one list (warcio's header-by-header building was a fifth of the write)."""
+    return StatusAndHeaders("", [("WARC-Type", record_type), ("WARC-Record-ID", StatusAndHeadersParser.make_warc_id()),
+                                 ("WARC-Target-URI", exchange.url), ("WARC-Date", _warc_date(exchange.started_at)),
+                                 *extra], protocol=f"WARC/{WARC_VERSION}")
 
 
 def read_payload(root: str | Path, file_name: str, record_offset: int) -> bytes:
