@@ -49,7 +49,7 @@ def cmd_run(args) -> int:
         from critics.flows.runners import with_runner
 
         check_unlocked(db)
-        summary = with_runner(nightly, str(config_path))(config_path=str(config_path), db=str(db))
+        summary = _finished(lambda: with_runner(nightly, str(config_path))(config_path=str(config_path), db=str(db)))
     return _report(summary, db)
 
 
@@ -64,7 +64,7 @@ def cmd_scrape(args) -> int:
         from critics.flows.runners import with_runner
 
         check_unlocked(db)
-        summary = with_runner(scrape, str(config_path))(urls=urls, config_path=str(config_path), db=str(db))
+        summary = _finished(lambda: with_runner(scrape, str(config_path))(urls=urls, config_path=str(config_path), db=str(db)))
     return _report(summary, db)
 
 
@@ -140,6 +140,20 @@ def check_unlocked(db: Path) -> None:
         probe(db)
     except RunLockedError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _finished(run) -> dict[str, int]:
+    """The run's counts; a run that published but ended Failed (a source gave nothing, too many pages failed)
+    says why on stderr and still exits 0 like any run with failed pages (the failures are in url_outcomes)."""
+    from critics.tasks.runtime.verdict import RunFailed
+
+    try:
+        return run()
+    except RunFailed as exc:
+        if not exc.summary:
+            raise UsageError(str(exc)) from None
+        print(f"critics: warning: {exc}", file=sys.stderr)
+        return exc.summary
 
 
 def _report(summary: dict[str, int], db: Path) -> int:

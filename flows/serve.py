@@ -60,23 +60,40 @@ def run_deployments(config: Config, config_path: str, db: str) -> None:
     """Serve nightly (on the config's cron, in its timezone), scrape, reprocess and publish; blocks."""
     from prefect import serve as prefect_serve
 
-    prefect_serve(*deployments(config, config_path, db), pause_on_shutdown=False)
+    from critics.flows.alerts import create_alerts, ensure_writer_limit
+
+    served = deployments(config, config_path, db)
+    ensure_writer_limit(db)
+    nightly_id = served[0].apply()  # registered now so the alerts can name it; serve() updates it in place
+    for line in create_alerts(config, nightly_id):
+        print(line, flush=True)
+    prefect_serve(*served, pause_on_shutdown=False)
 
 
 def deployments(config: Config, config_path: str, db: str) -> list:
-    """The four deployments, each with its config and database filled in as default parameters."""
+    """The four deployments, each with its config and database filled in as default parameters.
+
+    A second run of a deployment waits in AwaitingConcurrencySlot until the first ends (a second nightly, such
+    as a caught-up missed night, is cancelled instead); runs of different deployments on one database take
+    turns through the database's global concurrency limit (flows/alerts.py)."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy as Strategy
     from prefect.schedules import Cron
 
     from critics.flows.nightly import nightly, publish_tables, reprocess, scrape
 
     defaults = {"config_path": config_path, "db": db}
+    queue = ConcurrencyLimitConfig(limit=1, collision_strategy=Strategy.ENQUEUE)
+    when = f"Schedule: cron `{config.schedule}` in {config.timezone} (times shown in the UI are the viewer's)."
     return [
         nightly.to_deployment("nightly", schedules=[Cron(config.schedule, timezone=config.timezone)],
-                              parameters=defaults, description="One full night over the configured sources."),
-        scrape.to_deployment("scrape", parameters=defaults, description="Crawl the given URLs, then republish."),
-        reprocess.to_deployment("reprocess", parameters=defaults,
+                              parameters=defaults, description=f"One full night over the configured sources. {when}",
+                              concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=Strategy.CANCEL_NEW)),
+        scrape.to_deployment("scrape", parameters=defaults, description="Crawl the given URLs, then republish.",
+                             concurrency_limit=queue),
+        reprocess.to_deployment("reprocess", parameters=defaults, concurrency_limit=queue,
                                 description="Re-extract archived pages (changed since a date, or all) without fetching."),
-        publish_tables.to_deployment("publish", parameters=defaults, description="Rebuild and republish the public tables."),
+        publish_tables.to_deployment("publish", parameters=defaults, concurrency_limit=queue,
+                                     description="Rebuild and republish the public tables."),
     ]
 
 

@@ -1,32 +1,34 @@
-"""Thin Prefect task wrappers around the step logic in tasks/; only network and database steps retry."""
+"""Thin Prefect task wrappers around the step logic in tasks/, named verb_noun as the UI shows them.
+
+Only the network steps retry (the fetch, and discovery once); each database step is one transaction, so a
+failed step leaves nothing half-written and a re-run starts from a clean state."""
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from critics.schemas.config import Config, load_config
+from critics.schemas.config import Config
 from critics.tasks.warehouse import incremental, load, publish as publishing
 from critics.tasks.runtime import pool
 from critics.tasks.runtime.batch import Batch, fetch_batch, loaded_outcomes, parse_clean_extract
 from critics.tasks.acquire.discovery import Frontier, assign_urls, discover_source
 from critics.tasks.acquire.fetch import Fetcher
 from critics.tasks.runtime.faults import pause_point
+from critics.tasks.runtime import verdict
 from critics.tasks.runtime.progress import Progress, print_line
+from critics.tasks.runtime.verdict import Verdict
 
-DB_RETRIES = dict(retries=2, retry_delay_seconds=1)
-
-
-@task(name="read config", cache_policy=NO_CACHE)
-def read_config(config_path: str) -> Config:
-    """Load and validate the TOML config."""
-    return load_config(config_path)
+FETCH_RETRIES = dict(retries=3, retry_delay_seconds=2)  # the network: a batch's fetch may fail as a whole
 
 
-@task(name="begin run", cache_policy=NO_CACHE, **DB_RETRIES)
+@task(name="begin_run", cache_policy=NO_CACHE)
 def begin_run(db: str, run_id: str, kind: str) -> str:
     """Record the run in the working database."""
     with load.open_work(db) as con:
@@ -34,8 +36,8 @@ def begin_run(db: str, run_id: str, kind: str) -> str:
     return run_id
 
 
-@task(name="discover", cache_policy=NO_CACHE, retries=1)
-def discover(config: Config, fetcher: Fetcher, urls: list[str] | None = None) -> Frontier:
+@task(name="discover_targets", cache_policy=NO_CACHE, retries=1)
+def discover_targets(config: Config, fetcher: Fetcher, urls: list[str] | None = None) -> Frontier:
     """Walk every source's sitemaps, feeds and listings (or the given URLs) into page targets."""
     frontier = Frontier()
     plan = assign_urls(config.sources, urls) if urls else [(s, s.start_urls) for s in config.sources]
@@ -46,14 +48,14 @@ def discover(config: Config, fetcher: Fetcher, urls: list[str] | None = None) ->
     return frontier
 
 
-@task(name="record discovery", cache_policy=NO_CACHE, **DB_RETRIES)
+@task(name="record_discovery", cache_policy=NO_CACHE)
 def record_discovery(db: str, run_id: str, frontier: Frontier) -> None:
     """Store outcomes settled during discovery (off-site, failed documents, over limit)."""
-    with load.open_work(db) as con:
+    with load.open_work(db) as con, load.transaction(con):
         load.record_outcomes(con, run_id, frontier.outcomes)
 
 
-@task(name="skip unchanged by sitemap lastmod", cache_policy=NO_CACHE, **DB_RETRIES)
+@task(name="skip_unchanged", cache_policy=NO_CACHE)
 def skip_unchanged(db: str, run_id: str, frontier: Frontier, config: Config) -> Frontier:
     """Settle, in bulk and without a request, pages whose sitemap lastmod predates our last fetch of them."""
     with load.open_work(db) as con:
@@ -64,7 +66,7 @@ def skip_unchanged(db: str, run_id: str, frontier: Frontier, config: Config) -> 
     return Frontier(remaining, frontier.outcomes + settled)
 
 
-@task(name="fetch", cache_policy=NO_CACHE)
+@task(name="fetch_pages", cache_policy=NO_CACHE, **FETCH_RETRIES)
 def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Batch:
     """Conditional GETs for a batch; raw bytes archived by content hash."""
     with load.open_work(db) as con:
@@ -74,7 +76,7 @@ def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Ba
     return batch
 
 
-@task(name="parse, clean and extract", cache_policy=NO_CACHE)
+@task(name="process_batch", cache_policy=NO_CACHE)
 def process_batch(work: Batch, config: Config) -> Batch:
     """The CPU-heavy steps of one batch: on a Dask worker with the Dask runner, else on the local process pool."""
     if uses_process_pool(config):
@@ -93,12 +95,13 @@ def uses_process_pool(config: Config) -> bool:
     return config.runner.kind == "local" and config.runner.workers > 1
 
 
-@task(name="load", cache_policy=NO_CACHE, **DB_RETRIES)
+@task(name="load_batch", cache_policy=NO_CACHE)
 def load_batch(db: str, run_id: str, batch: Batch) -> int:
-    """Fetch log, page state, staging rows and per-URL outcomes, in bulk."""
+    """Staging rows, archive index, fetch log, page state and per-URL outcomes, in bulk and in one transaction."""
     gone = incremental.removed_urls(batch.results)
-    with load.open_work(db) as con:
-        # Reviews before page state: a run killed in between refetches (no etag yet) instead of trusting a 304.
+    # One transaction (the inner steps' own BEGINs nest into it): all of the batch is written or none, so
+    # raw.fetch_log never holds a batch's attempts twice.
+    with load.open_work(db) as con, load.transaction(con):
         load.upsert_reviews(con, run_id, batch.reviews, batch.source_of, batch.hashes)
         load.record_fetches(con, run_id, batch.source_of, batch.results, batch.hashes)
         incremental.unpublish(con, gone)
@@ -106,47 +109,88 @@ def load_batch(db: str, run_id: str, batch: Batch) -> int:
     return len(batch.reviews)
 
 
-@task(name="list archived pages", cache_policy=NO_CACHE, **DB_RETRIES)
-def archived_pages(db: str, since: date | None) -> list[dict]:
+@task(name="list_archived_pages", cache_policy=NO_CACHE)
+def list_archived_pages(db: str, since: date | None) -> list[dict]:
     """Latest archived version of every live page (changed on or after since, when given)."""
     with load.open_work(db) as con:
         return incremental.archived_pages(con, since)
 
 
-@task(name="read archive", cache_policy=NO_CACHE)
+@task(name="read_archive", cache_policy=NO_CACHE)
 def read_archive(db: str, rows: list[dict], config: Config) -> Batch:
     """Archived bytes of a batch of pages, as if just fetched."""
     return incremental.archive_batch(rows, load.archive_root(db), config)
 
 
-@task(name="drop orphans", cache_policy=NO_CACHE, **DB_RETRIES)
+@task(name="drop_orphans", cache_policy=NO_CACHE)
 def drop_orphans(db: str) -> int:
     """Staging rows of pages that are no longer live go (the raw archive keeps them)."""
     with load.open_work(db) as con:
         return incremental.drop_orphans(con)
 
 
-@task(name="republish", cache_policy=NO_CACHE, **DB_RETRIES)
-def republish(db: str, config: Config) -> dict[str, int]:
+@task(name="republish_tables", cache_policy=NO_CACHE)
+def republish_tables(db: str, config: Config) -> dict[str, int]:
     """Rebuild the marts from staging and swap in the snapshot, without a new crawl."""
     with load.open_work(db) as con:
         publishing.build_marts(con, config)
-        publishing.snapshot(con, Path(db), None)
+        publishing.publish_files(con, Path(db), None, config.export_dir)
         return incremental.latest_summary(con)
 
 
-ARTIFACT_EVERY_S = 2.0  # the UI's progress bar moves at most this often: each move is an API call
+ARTIFACT_EVERY_PAGES = 50  # the UI's progress bar moves at least every this many pages...
+ARTIFACT_EVERY_S = 1.0  # ...but at most once a second on a fast site: each move is an API call
 
 
 class Tracker:
     """A run's terminal progress plus its Prefect progress artifact (None when the API refused one)."""
 
     def __init__(self, progress: Progress, artifact):
-        self.progress, self.artifact, self.pushed_at = progress, artifact, time.monotonic()
+        self.progress, self.artifact = progress, artifact
+        self.pushed_at, self.pushed_pages, self._lock = 0.0, 0, threading.Lock()
+        self._context = contextvars.copy_context()  # the fetch threads push under this flow run
+
+    def page_fetched(self) -> None:
+        """Count one page answered (called from the fetch threads) and move the bar when due."""
+        pages = self.progress.count_fetched()
+        if pages - self.pushed_pages >= ARTIFACT_EVERY_PAGES:
+            self._context.copy().run(self.push)
+
+    def push(self, final: bool = False) -> None:
+        """Move the artifact's bar (always when final; else when due by pages and time)."""
+        progress = self.progress
+        with self._lock:
+            pages = progress.fetched + progress.done
+            due = pages - self.pushed_pages >= ARTIFACT_EVERY_PAGES and time.monotonic() - self.pushed_at >= ARTIFACT_EVERY_S
+            if self.artifact is None or not (final or due):
+                return
+            self.pushed_at, self.pushed_pages = time.monotonic(), pages
+            percent = 100.0 if final else progress.moving_percent
+            try:
+                from prefect.artifacts import update_progress_artifact
+
+                update_progress_artifact(self.artifact, percent, description=progress.line())
+            except Exception:  # progress display must never fail a run
+                pass
+
+
+class CountingFetcher:
+    """The run's Fetcher, counting each page answered for the progress bar."""
+
+    def __init__(self, fetcher: Fetcher, on_page):
+        self._fetcher, self._on_page = fetcher, on_page
+
+    def get(self, *args, **kwargs):
+        result = self._fetcher.get(*args, **kwargs)
+        self._on_page()
+        return result
+
+    def __getattr__(self, name: str):
+        return getattr(self._fetcher, name)
 
 
 def start_progress(label: str, total: int) -> Tracker:
-    """A terminal progress line and a Prefect progress artifact for this run."""
+    """A terminal progress line and a Prefect progress artifact for this run (keyed per flow)."""
     from prefect.artifacts import create_progress_artifact
 
     try:
@@ -157,37 +201,50 @@ def start_progress(label: str, total: int) -> Tracker:
 
 
 def advance_progress(tracker: Tracker, batch: Batch) -> None:
-    """Count a finished batch, print the line and, every few seconds or at the end, move the artifact."""
-    from prefect.artifacts import update_progress_artifact
-
-    progress = tracker.progress
-    progress.advance([outcome for _, _, outcome, _ in loaded_outcomes(batch)])
-    print_line(progress)
-    due = progress.percent >= 100 or time.monotonic() - tracker.pushed_at >= ARTIFACT_EVERY_S
-    if tracker.artifact is not None and due:
-        tracker.pushed_at = time.monotonic()
-        try:
-            update_progress_artifact(tracker.artifact, progress.percent, description=progress.line())
-        except Exception:
-            pass
+    """Count a loaded batch, print the terminal line and move the artifact when due."""
+    tracker.progress.advance([outcome for _, _, outcome, _ in loaded_outcomes(batch)])
+    print_line(tracker.progress)
+    tracker.push()
 
 
-@task(name="publish", cache_policy=NO_CACHE, **DB_RETRIES)
-def publish(db: str, config: Config, run_id: str) -> dict[str, int]:
-    """Rebuild the marts in one transaction, swap in the reader snapshot, export, and leave UI artifacts."""
+def finish_progress(tracker: Tracker) -> None:
+    """100% at the end, also for a run with nothing to fetch."""
+    tracker.push(final=True)
+
+
+@task(name="publish_run", cache_policy=NO_CACHE)
+def publish_run(db: str, config: Config, run_id: str, kind: str, sources: list[str]) -> tuple[dict[str, int], Verdict]:
+    """Count the run and judge it, rebuild the marts, swap in the reader snapshot and exports, leave UI artifacts."""
+    with load.open_work(db) as con:
+        summary = load.finish_run(con, run_id)
+        judged = judge_run(con, run_id, kind, sources, summary, config)
+        publishing.build_marts(con, config)
+        publishing.publish_files(con, Path(db), run_id, config.export_dir)
+        leave_artifacts(con, run_id, kind, summary, judged, config)
+    return summary, judged
+
+
+def judge_run(con, run_id: str, kind: str, sources: list[str], summary: dict[str, int], config: Config) -> Verdict:
+    """The run's verdict from its URL outcomes per source (tasks/runtime/verdict.py)."""
+    rows = con.execute("""SELECT source, outcome, reason, count(*) FROM raw.url_outcomes WHERE run_id = ?
+                          GROUP BY ALL""", [run_id]).fetchall()
+    return verdict.judge(kind, sources, verdict.tally(rows), summary, config.alerts.max_rejected_share)
+
+
+def leave_artifacts(con, run_id: str, kind: str, summary: dict[str, int], judged: Verdict, config: Config) -> None:
+    """Top films and the publish summary keyed per flow; the nightly also leaves its morning report."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
+    from prefect.runtime import flow_run
 
     from critics.tasks.runtime import artifacts
 
-    from critics.tasks.warehouse import exports
-    with load.open_work(db) as con:
-        summary = load.finish_run(con, run_id)
-        publishing.build_marts(con, config)
-        publishing.snapshot(con, Path(db), run_id)
-        export_dir = getattr(config, "export_dir", None)
-        if export_dir:
-            exports.export_tables(con, export_dir, publishing.PUBLIC_TABLES)
-        create_table_artifact(artifacts.top_film_rows(con), key="top-films", description="Top films by Tomatometer")
-        create_markdown_artifact(artifacts.run_summary_markdown(con, summary), key="publish-summary",
-                                 description="Films, reviews, new reviews and failures of this publish")
-    return summary
+    create_table_artifact(artifacts.top_film_rows(con), key=f"{kind}-top-films", description="Top films by Tomatometer")
+    create_markdown_artifact(artifacts.run_summary_markdown(con, summary), key=f"{kind}-summary",
+                             description="Films, reviews, new reviews and failures of this publish")
+    if kind != "nightly":
+        return
+    now = datetime.now(ZoneInfo(config.timezone))
+    schedule = f"Schedule: cron `{config.schedule}` in {config.timezone}; published {now:%Y-%m-%d %H:%M} {config.timezone}."
+    title = f"Morning report: {flow_run.get_name() or kind}"
+    create_markdown_artifact(artifacts.morning_markdown(con, run_id, title, judged.message, schedule),
+                             key="nightly-morning", description="What last night did, at a glance")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -16,11 +17,26 @@ class Progress:
     total: int
     done: int = 0
     outcomes: Counter = field(default_factory=Counter)
+    fetched: int = 0  # pages answered so far (counted per page by the fetch threads, ahead of settling)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def percent(self) -> float:
         """Share of pages settled, 0-100 (an empty run is complete)."""
         return 100.0 if self.total <= 0 else min(100.0, 100.0 * self.done / self.total)
+
+    @property
+    def moving_percent(self) -> float:
+        """Half for pages fetched, half for pages settled: moves per page while a batch is being fetched."""
+        if self.total <= 0:
+            return 100.0
+        return min(100.0, 50.0 * (min(max(self.fetched, self.done), self.total) + self.done) / self.total)
+
+    def count_fetched(self, pages: int = 1) -> int:
+        """Count pages fetched (thread-safe); returns the new count."""
+        with self._lock:
+            self.fetched += pages
+            return self.fetched
 
     def advance(self, outcomes: list[str]) -> None:
         """Count one batch's settled URL outcomes."""

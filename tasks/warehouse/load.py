@@ -214,15 +214,24 @@ def _page_row(result: FetchResult, source: str, sha: str | None) -> dict:
             "is_removed": result.status in (404, 410)}
 
 
+_IN_TRANSACTION: set[int] = set()  # connections (cursors) inside transaction(): an inner one joins the outer
+
+
 @contextmanager
 def transaction(con):
-    """BEGIN ... COMMIT, rolled back if the body raises (a failed COMMIT raises as itself)."""
+    """BEGIN ... COMMIT, rolled back if the body raises (a failed COMMIT raises as itself); nested, joins the outer."""
+    if id(con) in _IN_TRANSACTION:
+        yield
+        return
     con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(id(con))
     try:
         yield
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _IN_TRANSACTION.discard(id(con))
     con.execute("COMMIT")
 
 
