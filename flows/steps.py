@@ -218,6 +218,7 @@ def publish_run(db: str, config: Config, run_id: str, kind: str, sources: list[s
     with load.open_work(db) as con:
         summary = load.finish_run(con, run_id)
         judged = judge_run(con, run_id, kind, sources, summary, config)
+        load.record_verdict(con, run_id, "failed" if judged.is_failed else "completed", judged.message)
         publishing.build_marts(con, config)
         publishing.publish_files(con, Path(db), run_id, config.export_dir)
         leave_artifacts(con, run_id, kind, summary, judged, config)

@@ -47,7 +47,7 @@ def test_failed_share_over_the_threshold_fails_and_refusals_do_not_count(failed,
     ("discovery document: connection error: NewConnectionError", True), ("robots.txt disallows", False),
     ("discovery document: robots.txt disallows", False), ("out of scope: off-site", False),
     ("redirect out of scope (off-site host x)", False), ("no review text", False),
-    ("over max_pages (3) for this run", False)])
+    ("over max_pages (3) for this run", False), ("not HTML (image/png)", False)])
 def test_failures_are_told_apart_from_deliberate_refusals(reason, failure):
     assert is_failure(reason) is failure
 

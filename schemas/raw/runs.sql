@@ -14,3 +14,6 @@ CREATE TABLE IF NOT EXISTS raw.runs (
     out_of_scope_count  INTEGER
 );
 COMMENT ON TABLE raw.runs IS 'Grain: one row per pipeline run.';
+-- How the run ended (completed | failed; null while running or when it crashed) and its one-line message.
+ALTER TABLE raw.runs ADD COLUMN IF NOT EXISTS state VARCHAR;
+ALTER TABLE raw.runs ADD COLUMN IF NOT EXISTS message VARCHAR;

@@ -53,7 +53,7 @@ class Verdict:
 def is_failure(reason: str | None) -> bool:
     """Whether a rejection reason is a failure (HTTP error, timeout, broken body), not a deliberate refusal."""
     text = (reason or "").lower()
-    return not any(text.startswith(r) or f": {r}" in text for r in REFUSALS)
+    return not any(text.startswith(r.lower()) or f": {r.lower()}" in text for r in REFUSALS)
 
 
 def tally(rows: list[tuple[str, str, str | None, int]]) -> dict[str, SourceTally]:

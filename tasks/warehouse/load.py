@@ -99,6 +99,11 @@ def start_run(con, run_id: str, kind: str) -> None:
     con.execute("INSERT OR REPLACE INTO raw.runs (run_id, kind, started_at) VALUES (?, ?, ?)", [run_id, kind, _now()])
 
 
+def record_verdict(con, run_id: str, state: str, message: str) -> None:
+    """How the run ends (completed | failed) and its one-line message, as the flow reports them."""
+    con.execute("UPDATE raw.runs SET state = ?, message = ? WHERE run_id = ?", [state, message, run_id])
+
+
 def known_pages(con, urls: list[str]) -> dict[str, dict]:
     """Stored fetch state (etag, last_modified, sha256, last_fetched_at, is_loaded) for the given URLs."""
     con.register("wanted_urls", pl.DataFrame({"url": urls}, schema={"url": pl.String}).to_arrow())

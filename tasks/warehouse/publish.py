@@ -258,10 +258,20 @@ _CITATION_SCHEMA = {"film_id": pl.String, "claim": pl.String, "claim_index": pl.
 
 
 def _copy_outcomes(con, run_id: str | None) -> None:
+    # The latest run of each kind (run_id, the one publishing, is the latest of its kind): a daytime scrape
+    # no longer hides what last night did.
     con.execute("""CREATE TABLE snap.main.url_outcomes AS
-                   SELECT url, source, outcome, reason, run_id, recorded_at FROM raw.url_outcomes
-                   WHERE run_id = coalesce(?, (SELECT max_by(run_id, started_at) FROM raw.runs))""", [run_id])
-    con.execute("COMMENT ON TABLE snap.main.url_outcomes IS 'Grain: one row per discovered URL of the latest run: outcome and reason.'")
+                   WITH latest AS (SELECT kind, max_by(run_id, started_at) AS run_id FROM raw.runs GROUP BY kind)
+                   SELECT outcomes.url, outcomes.source, outcomes.outcome, outcomes.reason, outcomes.run_id,
+                          outcomes.recorded_at, latest.kind AS run_kind
+                   FROM raw.url_outcomes AS outcomes JOIN latest USING (run_id)""")
+    con.execute("COMMENT ON TABLE snap.main.url_outcomes IS 'Grain: one row per run kind and discovered URL, from the "
+                "latest run of each kind (run_kind: nightly, scrape, reprocess): outcome and reason.'")
+    con.execute("""CREATE TABLE snap.main.runs AS
+                   SELECT run_id, kind, state, message, started_at, finished_at, discovered_count, loaded_count,
+                          unchanged_count, rejected_count, out_of_scope_count FROM raw.runs""")
+    con.execute("COMMENT ON TABLE snap.main.runs IS 'Grain: one row per pipeline run (run_id is the Prefect flow run "
+                "id): kind, final state and its one-line message, times and URL counts.'")
 
 
 def _table_comment(con, table: str) -> str | None:
