@@ -75,7 +75,7 @@ EXPECTED = {
     "http://example.net/review/one": ("out_of_scope", "off-site"),  # from the off-site sitemap
     "https://evil.example/review/two": ("out_of_scope", "off-site"),
     "http://example.com/sitemap.xml": ("out_of_scope", "off-site discovery link"),  # child of the sitemap index
-    "@500/review": ("rejected", "robots.txt disallows"),  # robots.txt answers 500: assume all disallowed
+    "@500/review": ("rejected", "robots.txt unreachable (HTTP 500)"),  # robots.txt answers 500: assume all disallowed
     "@404/review": ("loaded", None),  # robots.txt 404: no rules
     "@5mb/review": ("loaded", None),  # robots.txt 5 MB: the first 512 kB are read
     "@5mb/secret/review": ("rejected", "robots.txt disallows"),
@@ -104,8 +104,10 @@ def bad_run(tmp_path_factory, caplog_module):
     with serve_badsite("ok", "500", "404", "5mb", "big") as sites:
         (work / "bad.toml").write_text(_config(sites), encoding="utf-8")
         started = time.monotonic()
-        summary = nightly(config_path=str(work / "bad.toml"), db=str(work / "critics.duckdb"))
+        state = nightly(config_path=str(work / "bad.toml"), db=str(work / "critics.duckdb"), return_state=True)
         elapsed = time.monotonic() - started
+        failed = state.result(raise_on_failure=False)  # the Robots 500 source yields no page: the night is Failed
+        summary = failed.summary
     patch.undo()
     con = duckdb.connect(str(work / "critics.work.duckdb"), read_only=True)
     run_id = con.execute("SELECT max(run_id) FROM raw.runs").fetchone()[0]
@@ -115,7 +117,7 @@ def bad_run(tmp_path_factory, caplog_module):
                                  unchanged_count, rejected_count, out_of_scope_count
                           FROM raw.runs WHERE run_id = ?""", [run_id]).fetchone()
     con.close()
-    return dict(sites=sites, summary=summary, elapsed=elapsed, outcomes=outcomes, work=work, run=runs)
+    return dict(sites=sites, summary=summary, elapsed=elapsed, outcomes=outcomes, work=work, run=runs, state=state)
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +160,14 @@ def test_every_bad_input_ends_with_its_expected_outcome_and_reason(bad_run, key)
     assert got[0] == outcome, f"{key}: {got}"
     if fragment:
         assert fragment in (got[1] or ""), f"{key}: {got}"
+
+
+def test_the_night_ends_failed_naming_the_source_whose_robots_txt_is_unreachable(bad_run):
+    # issue 19: a source that yields no page fails the night, with the cause as it happened (not "disallows")
+    state = bad_run["state"]
+    assert state.is_failed() and "\n" not in state.message
+    assert state.message.startswith("nightly failed: source 'Robots 500' yielded no page (discovery document: "
+                                    "robots.txt unreachable (HTTP 500))"), state.message
 
 
 def test_run_finishes_within_its_bound(bad_run):
