@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from critics.schemas.config import Source
+from critics.schemas.outcomes import FetchStatus, Outcome, Reason
 from critics.tasks.acquire.documents import (classify, is_site_root, normalise_url, parse_feed, parse_listing,
                                              parse_sitemap, parse_text_sitemap, robots_sitemaps, same_site)
 from critics.tasks.acquire.fetch import Fetcher
@@ -57,7 +58,7 @@ def discover_source(fetcher: Fetcher, source: Source, start_urls: list[str] | No
         for page in pages:
             _add_page(frontier, seen_pages, page, site, source, lastmod.get(page))
         queue.extend((u, site) for u in follow if same_site(u, site) and u not in seen_docs)
-        frontier.outcomes += [(u, source.name, "out_of_scope", "off-site discovery link")
+        frontier.outcomes += [(u, source.name, Outcome.OUT_OF_SCOPE, Reason.OFF_SITE_DISCOVERY_LINK)
                               for u in follow if not same_site(u, site)]
     return frontier
 
@@ -80,14 +81,14 @@ def _robots_documents(fetcher: Fetcher, roots: list[str], source: Source, fronti
             if same_site(sitemap, root):
                 queued.append((sitemap, root))
             else:
-                frontier.outcomes.append((sitemap, source.name, "out_of_scope", "off-site sitemap in robots.txt"))
+                frontier.outcomes.append((sitemap, source.name, Outcome.OUT_OF_SCOPE, Reason.OFF_SITE_ROBOTS_SITEMAP))
     return queued
 
 
 def _declared_sitemaps(fetcher: Fetcher, root: str) -> list[str]:
     """The sitemaps a site's robots.txt declares with `Sitemap:` lines (none when it cannot be read)."""
     result = fetcher.get(root.rstrip("/") + "/robots.txt")
-    if result.outcome != "ok" or not result.body:
+    if result.outcome != FetchStatus.OK or not result.body:
         return []
     return [normalise_url(u) for u in robots_sitemaps(result.body, result.final_url or root)]
 
@@ -96,8 +97,8 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
                    ) -> tuple[list[str], list[str], dict[str, str]]:
     """Fetch one discovery document and return (page URLs, further documents, sitemap lastmod per page)."""
     result = fetcher.get(url)
-    if result.outcome != "ok" or result.body is None:
-        frontier.outcomes.append((url, source.name, "rejected", f"discovery document: {result.reason}"))
+    if result.outcome != FetchStatus.OK or result.body is None:
+        frontier.outcomes.append((url, source.name, Outcome.REJECTED, f"{Reason.DISCOVERY_DOCUMENT}: {result.reason}"))
         return [], [], {}
     base = result.final_url or url
     try:
@@ -115,7 +116,7 @@ def _read_document(fetcher: Fetcher, url: str, source: Source, frontier: Frontie
             if not is_listing and parse_page(result.body, base, result.content_type).reject_reason is None:
                 return [url], [], {}
     except ValueError as exc:
-        frontier.outcomes.append((url, source.name, "rejected", f"discovery document unreadable: {exc}"))
+        frontier.outcomes.append((url, source.name, Outcome.REJECTED, f"{Reason.DISCOVERY_DOCUMENT} unreadable: {exc}"))
         return [], [], {}
     return found.pages, found.follow, found.lastmod
 
@@ -134,11 +135,12 @@ def _add_page(frontier: Frontier, seen: set[str], page: str, site: str, source: 
     seen.add(url)
     refusal = url_refusal(url)
     if refusal:
-        frontier.outcomes.append((url, source.name, "out_of_scope", refusal))
+        frontier.outcomes.append((url, source.name, Outcome.OUT_OF_SCOPE, refusal))
     elif not same_site(url, site):
-        frontier.outcomes.append((url, source.name, "out_of_scope", f"off-site link (host {urlsplit(url).hostname})"))
+        off_site = f"{Reason.OFF_SITE_LINK} (host {urlsplit(url).hostname})"
+        frontier.outcomes.append((url, source.name, Outcome.OUT_OF_SCOPE, off_site))
     elif patterned and (excluded := pattern_refusal(url, source.include, source.exclude)):
-        frontier.outcomes.append((url, source.name, "out_of_scope", excluded))  # never fetched
+        frontier.outcomes.append((url, source.name, Outcome.OUT_OF_SCOPE, excluded))  # never fetched
     elif len(frontier.targets) >= source.max_pages:
         _over_limit(frontier, url, source)
     else:
@@ -153,4 +155,5 @@ def _plainly_on_site(url: str, site: str) -> bool:
 
 
 def _over_limit(frontier: Frontier, url: str, source: Source) -> None:
-    frontier.outcomes.append((url, source.name, "rejected", f"over max_pages ({source.max_pages}) for this run"))
+    frontier.outcomes.append((url, source.name, Outcome.REJECTED,
+                              f"{Reason.OVER_MAX_PAGES} ({source.max_pages}) for this run"))

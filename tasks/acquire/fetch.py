@@ -20,6 +20,7 @@ from urllib3.exceptions import DecodeError, LocationValueError, NewConnectionErr
 from urllib3.response import HTTPResponse
 
 from critics.schemas.config import FetchSettings
+from critics.schemas.outcomes import FetchStatus, Reason
 from critics.tasks.acquire.archive import ArchiveWriteError
 from critics.tasks.acquire.scope import BlockedAddress, Scope, ScopedPoolManager
 
@@ -47,7 +48,7 @@ class Attempt:
     status: int | None
     byte_count: int
     elapsed_ms: float
-    outcome: str
+    outcome: FetchStatus
     fetched_at: datetime
 
 
@@ -73,7 +74,7 @@ class FetchResult:
     """The final outcome of fetching one URL (after retries)."""
 
     url: str
-    outcome: str  # ok | not_modified | rejected
+    outcome: FetchStatus  # ok | not_modified | rejected
     status: int | None = None
     final_url: str | None = None
     content_type: str | None = None
@@ -149,16 +150,17 @@ class Fetcher:
             raise  # a full disk is the operator's to fix, not a page's fault: the night stops and says so
         except Exception as exc:  # noqa: BLE001 - the promise above: no page ends a night
             log.warning("fetch of %s failed unexpectedly", url[:200], exc_info=True)
-            return FetchResult(url, "rejected", reason=f"fetch failed: {type(exc).__name__}: {exc}"[:300])
+            reason = f"{Reason.FETCH_FAILED}: {type(exc).__name__}: {exc}"[:300]
+            return FetchResult(url, FetchStatus.REJECTED, reason=reason)
 
     def _get(self, url: str, etag: str | None, last_modified: str | None, previous: str | None) -> FetchResult:
         refusal = self.scope.refusal(url)
         if refusal:
-            return FetchResult(url, "rejected", reason=f"out of scope: {refusal}")
+            return FetchResult(url, FetchStatus.REJECTED, reason=f"{Reason.OUT_OF_SCOPE}: {refusal}")
         if not self.allowed(url):
-            return FetchResult(url, "rejected", reason=self._robots_refusal(url))
+            return FetchResult(url, FetchStatus.REJECTED, reason=self._robots_refusal(url))
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-        result, deadline = FetchResult(url, "rejected"), time.monotonic() + self.page_timeout_s
+        result, deadline = FetchResult(url, FetchStatus.REJECTED), time.monotonic() + self.page_timeout_s
         for attempt in range(1, self.settings.retries + 2):
             self._throttle(url).wait()
             retry_after = self._attempt(url, headers, attempt, result, deadline, previous)
@@ -185,33 +187,33 @@ class Fetcher:
             response, exchange = self._follow(url, headers, deadline)
             status = response.status
             outcome, reason = _classify(status)
-            if outcome == "ok":
+            if outcome == FetchStatus.OK:
                 body = _read_body(response, self.settings.max_bytes, deadline)
             clean = True
         except (Refused, BlockedAddress) as exc:
-            outcome, reason = "rejected", str(exc)
+            outcome, reason = FetchStatus.REJECTED, str(exc)
         except LocationValueError as exc:
-            outcome, reason = "rejected", f"malformed URL: {exc}"[:200]
+            outcome, reason = FetchStatus.REJECTED, f"{Reason.MALFORMED_URL}: {exc}"[:200]
         except DecodeError as exc:
-            outcome, reason = "rejected", _decode_reason(response, exc)
+            outcome, reason = FetchStatus.REJECTED, _decode_reason(response, exc)
         except NewConnectionError as exc:
-            outcome, reason = "retry", f"connection error: {type(exc).__name__}"
+            outcome, reason = FetchStatus.RETRY, f"connection error: {type(exc).__name__}"
         except Urllib3Timeout:
-            outcome, reason = "retry", "timeout"
+            outcome, reason = FetchStatus.RETRY, "timeout"
         except NETWORK_ERRORS as exc:
-            outcome, reason = "retry", f"connection error: {type(exc).__name__}"
+            outcome, reason = FetchStatus.RETRY, f"connection error: {type(exc).__name__}"
         finally:
             _finish(response, clean)
         if exchange is not None:
-            self._archive(exchange, body, reason if outcome == "rejected" else None, previous)
+            self._archive(exchange, body, reason if outcome == FetchStatus.REJECTED else None, previous)
         elapsed = (time.monotonic() - started) * 1000
         result.attempts.append(Attempt(url, attempt, status, len(body), elapsed, outcome, _now()))
-        delay = self._retry_delay(attempt, response if status else None) if outcome == "retry" else None
+        delay = self._retry_delay(attempt, response if status else None) if outcome == FetchStatus.RETRY else None
         if delay is not None and attempt <= self.settings.retries and time.monotonic() + delay < deadline:
             return delay
         result.status, result.reason = status, reason
-        result.outcome = "rejected" if outcome == "retry" else outcome
-        if outcome in ("ok", "not_modified"):
+        result.outcome = FetchStatus.REJECTED if outcome == FetchStatus.RETRY else outcome
+        if outcome in (FetchStatus.OK, FetchStatus.NOT_MODIFIED):
             _fill_ok(result, response, exchange, body)
         return None
 
@@ -298,7 +300,7 @@ class Fetcher:
     def _robots_refusal(self, url: str) -> str:
         """Why robots.txt stops url: the site's own rule, or a robots.txt we could not read (not the site's wish)."""
         parts = urlsplit(url)
-        return self._robots_unreachable.get(f"{parts.scheme}://{parts.netloc}".lower(), "robots.txt disallows")
+        return self._robots_unreachable.get(f"{parts.scheme}://{parts.netloc}".lower(), Reason.ROBOTS_DISALLOWS)
 
     def _robots_for(self, url: str) -> Protego | None:
         parts = urlsplit(url)
@@ -349,14 +351,14 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - _now()).total_seconds())
 
 
-def _classify(status: int) -> tuple[str, str | None]:
+def _classify(status: int) -> tuple[FetchStatus, str | None]:
     if status == 304:
-        return "not_modified", None
+        return FetchStatus.NOT_MODIFIED, None
     if 200 <= status < 300:
-        return "ok", None
+        return FetchStatus.OK, None
     if status in RETRY_STATUSES:
-        return "retry", f"HTTP {status}"
-    return "rejected", f"HTTP {status}"
+        return FetchStatus.RETRY, f"HTTP {status}"
+    return FetchStatus.REJECTED, f"HTTP {status}"
 
 
 def _read_body(response: HTTPResponse, max_bytes: int, deadline: float, truncate: bool = False) -> bytes:
@@ -438,7 +440,7 @@ def _fill_ok(result: FetchResult, response: HTTPResponse, exchange: Exchange, bo
     result.content_type = response.headers.get("Content-Type")
     result.etag = response.headers.get("ETag")
     result.last_modified = response.headers.get("Last-Modified")
-    result.body = body if result.outcome == "ok" else None
+    result.body = body if result.outcome == FetchStatus.OK else None
     if result.body is not None:
         result.sha256 = exchange.sha256 or hashlib.sha256(body).hexdigest()
 

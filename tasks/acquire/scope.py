@@ -10,6 +10,8 @@ from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from critics.schemas.outcomes import Reason
+
 FETCHABLE_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Cloud metadata endpoints that are not covered by the private/link-local ranges.
@@ -46,7 +48,7 @@ def url_refusal(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        return "malformed URL"
+        return Reason.MALFORMED_URL
     if parts.scheme.lower() not in FETCHABLE_SCHEMES:
         return f"scheme {parts.scheme.lower() or '(none)'}: not fetched"
     if parts.username is not None or parts.password is not None:

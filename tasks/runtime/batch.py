@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from critics.schemas.config import Config
+from critics.schemas.outcomes import FetchStatus, Outcome, Reason
 from critics.schemas.records import ExtractedReview, ParsedPage
 from critics.tasks.acquire import archive
 from critics.tasks.text.clean import clean_page
@@ -17,7 +18,7 @@ from critics.tasks.extract.review import extract_review
 from critics.tasks.acquire.fetch import Fetcher, FetchResult
 from critics.tasks.text.parse import parse_page
 
-Outcome = tuple[str, str, str, str | None]  # url, source, outcome, reason
+OutcomeRow = tuple[str, str, Outcome, str | None]  # url, source, outcome, reason
 
 
 class Batch:
@@ -35,7 +36,7 @@ class Batch:
         self.fetched = fetched or []  # new or changed pages
         self.pages: list[tuple[Target, ParsedPage]] = []
         self.reviews: list[ExtractedReview] = []
-        self.outcomes: list[Outcome] = []
+        self.outcomes: list[OutcomeRow] = []
 
     def __repr__(self) -> str:
         return f"Batch({len(self.targets)} targets, {len(self.fetched)} fetched, {len(self.reviews)} reviews)"
@@ -45,7 +46,7 @@ class Batch:
         """Source name of every URL in the batch."""
         return {t.url: t.source for t in self.targets}
 
-    def settle(self, target: Target, outcome: str, reason: str | None) -> None:
+    def settle(self, target: Target, outcome: Outcome, reason: str | None) -> None:
         """Record the final outcome of one URL."""
         self.outcomes.append((target.url, target.source, outcome, reason))
 
@@ -68,18 +69,18 @@ def fetch_batch(batch: Batch, fetcher: Fetcher, archive_root: Path, concurrency:
 
 def _triage(batch: Batch, target: Target, result: FetchResult) -> None:
     state = batch.known.get(target.url, {})
-    if result.outcome == "not_modified":
+    if result.outcome == FetchStatus.NOT_MODIFIED:
         if state.get("sha256"):
             batch.hashes[target.url] = state["sha256"]
-        return batch.settle(target, "unchanged", "HTTP 304 not modified")
-    if result.outcome != "ok" or result.body is None:
-        return batch.settle(target, "rejected", result.reason or "fetch failed")
+        return batch.settle(target, Outcome.UNCHANGED, Reason.NOT_MODIFIED)
+    if result.outcome != FetchStatus.OK or result.body is None:
+        return batch.settle(target, Outcome.REJECTED, result.reason or Reason.FETCH_FAILED)
     if not _is_html(result.content_type):
-        return batch.settle(target, "rejected", f"not HTML ({result.content_type})")
+        return batch.settle(target, Outcome.REJECTED, f"{Reason.NOT_HTML} ({result.content_type})")
     sha = result.sha256 or archive.content_hash(result.body)
     batch.hashes[target.url] = sha
     if state.get("sha256") == sha and state.get("is_loaded"):
-        return batch.settle(target, "unchanged", "same content hash")
+        return batch.settle(target, Outcome.UNCHANGED, Reason.SAME_CONTENT)
     batch.fetched.append((target, result))
 
 
@@ -88,7 +89,7 @@ def parse_batch(batch: Batch) -> Batch:
     for target, result in batch.fetched:
         page = parse_page(result.body, target.url, result.content_type)
         if page.reject_reason:
-            batch.settle(target, "rejected", page.reject_reason)
+            batch.settle(target, Outcome.REJECTED, page.reject_reason)
         else:
             batch.pages.append((target, page))
     batch.fetched = []  # the bytes are archived; drop them so the batch stays small
@@ -150,7 +151,7 @@ def dedupe_canonical(batch: Batch, seen: dict[str, str]) -> Batch:
     for review in batch.reviews:
         canonical, url = review.page.canonical_url, review.page.url
         if seen.get(canonical, url) != url:
-            batch.settle(targets[url], "unchanged", f"duplicate of canonical {canonical}")
+            batch.settle(targets[url], Outcome.UNCHANGED, f"{Reason.DUPLICATE_CANONICAL} {canonical}")
             continue
         seen[canonical] = url
         kept.append(review)
@@ -158,10 +159,10 @@ def dedupe_canonical(batch: Batch, seen: dict[str, str]) -> Batch:
     return batch
 
 
-def loaded_outcomes(batch: Batch) -> list[Outcome]:
+def loaded_outcomes(batch: Batch) -> list[OutcomeRow]:
     """Outcomes of the batch once its reviews are loaded."""
     source_of = batch.source_of
-    return batch.outcomes + [(r.page.url, source_of[r.page.url], "loaded", None) for r in batch.reviews]
+    return batch.outcomes + [(r.page.url, source_of[r.page.url], Outcome.LOADED, None) for r in batch.reviews]
 
 
 def batched(items: list, size: int):

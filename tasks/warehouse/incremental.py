@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from critics.schemas.config import Config
+from critics.schemas.outcomes import FetchStatus, Outcome, Reason
 from critics.tasks.acquire import archive
 from critics.tasks.runtime.batch import Batch
 from critics.tasks.acquire.discovery import Target
@@ -48,7 +49,8 @@ def skip_by_lastmod(targets: list[Target], known: dict[str, dict], now: datetime
         state = known.get(target.url)
         if trust_days > 0 and state and state.get("is_loaded") and _lastmod_before(target.lastmod, state["last_fetched_at"]) \
                 and now - state["last_fetched_at"] < timedelta(days=trust_days):
-            settled.append((target.url, target.source, "unchanged", f"sitemap lastmod {target.lastmod} before last fetch"))
+            settled.append((target.url, target.source, Outcome.UNCHANGED,
+                            f"{Reason.LASTMOD_BEFORE_FETCH} {target.lastmod} before last fetch"))
         else:
             remaining.append(target)
     return remaining, settled
@@ -72,7 +74,7 @@ def _lastmod_before(lastmod: str | None, fetched_at: datetime) -> bool:
 def mark_removed(outcomes: list[tuple], urls: list[str]) -> list[tuple]:
     """Say 'removed' in the reason of URLs that answered 404/410, so url_outcomes tells them apart."""
     gone = set(urls)
-    return [(u, s, o, f"removed ({r})" if u in gone else r) for u, s, o, r in outcomes]
+    return [(u, s, o, f"{Reason.REMOVED} ({r})" if u in gone else r) for u, s, o, r in outcomes]
 
 
 def archived_pages(con, since: date | None = None) -> list[dict]:
@@ -101,10 +103,11 @@ def archive_batch(rows: list[dict], archive_root: Path, config: Config) -> Batch
     for target, row in zip(batch.targets, rows):
         body = _archived_body(archive_root, row)
         if body is None:
-            batch.settle(target, "rejected", f"archived bytes {row['sha256'][:12]} missing")
+            batch.settle(target, Outcome.REJECTED, f"{Reason.ARCHIVE_MISSING} {row['sha256'][:12]} missing")
             continue
         batch.hashes[target.url] = row["sha256"]
-        batch.fetched.append((target, FetchResult(target.url, "ok", 200, content_type=row["content_type"], body=body)))
+        result = FetchResult(target.url, FetchStatus.OK, 200, content_type=row["content_type"], body=body)
+        batch.fetched.append((target, result))
     return batch
 
 
@@ -156,6 +159,6 @@ def latest_summary(con) -> dict[str, int]:
     counts = dict(con.execute("""
         WITH latest AS (SELECT max_by(run_id, started_at) AS run_id FROM raw.runs)
         SELECT outcome, count(*) FROM raw.url_outcomes SEMI JOIN latest USING (run_id) GROUP BY outcome""").fetchall())
-    summary = {k: int(counts.get(k, 0)) for k in ("loaded", "unchanged", "rejected", "out_of_scope")}
+    summary = {k: int(counts.get(k, 0)) for k in Outcome}
     summary["discovered"] = sum(summary.values())
     return summary

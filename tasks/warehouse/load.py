@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from critics.schemas.outcomes import Outcome
 from critics.schemas.records import ExtractedReview
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.acquire.fetch import FetchResult
@@ -165,7 +166,7 @@ def finish_run(con, run_id: str) -> dict[str, int]:
     """Count this run's outcomes into raw.runs and return them."""
     counts = dict(con.execute("SELECT outcome, count(*) FROM raw.url_outcomes WHERE run_id = ? GROUP BY outcome",
                               [run_id]).fetchall())
-    summary = {k: int(counts.get(k, 0)) for k in ("loaded", "unchanged", "rejected", "out_of_scope")}
+    summary = {k: int(counts.get(k, 0)) for k in Outcome}
     summary["discovered"] = sum(summary.values())
     con.execute("""UPDATE raw.runs SET finished_at = ?, discovered_count = ?, loaded_count = ?, unchanged_count = ?,
                    rejected_count = ?, out_of_scope_count = ? WHERE run_id = ?""",
