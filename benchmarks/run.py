@@ -93,7 +93,7 @@ def plain_steps(config, db: str, workers: int = 0) -> tuple[dict, StageClock]:
         if workers:
             steps.start_workers(config)
         fetcher = make_fetcher(config)
-        frontier = steps.discover.fn(config, fetcher, None)
+        frontier = steps.discover_targets.fn(config, fetcher, None)
         steps.record_discovery.fn(db, run_id, frontier)
         frontier = steps.skip_unchanged.fn(db, run_id, frontier, config)
     seen: dict[str, str] = {}
