@@ -88,7 +88,6 @@ class RunnerSettings(_Settings):
     kind: Literal["local", "dask"] = Field("local", description="local process pool, or Dask workers")
     address: str = Field("", description="scheduler of an existing Dask cluster; empty = temporary LocalCluster")
     workers: int = Field(2, ge=1, description="worker processes; 1 = no pool, all in one process")
-    staging_dir: str = Field("", description="reserved: folder or fsspec URL for workers' Parquet results")
 
 
 class CriticSettings(_Settings):

@@ -56,20 +56,3 @@ def test_outcomes_upsert_per_run_and_url_and_count_into_the_run(con):
 @pytest.mark.parametrize("url", ["http://x/a", "http://x/a?utm=1", "https://x/%E2%98%85"])
 def test_review_id_is_stable_and_short(url):
     assert load.review_id(url) == load.review_id(url) and len(load.review_id(url)) == 16
-
-
-def test_a_work_file_from_before_sentence_spans_gains_them_and_keeps_its_mentions(tmp_path):
-    import duckdb
-
-    db = tmp_path / "critics.duckdb"
-    old = duckdb.connect(str(load.work_path(db)))
-    old.execute("""CREATE SCHEMA staging;
-                   CREATE TABLE staging.mentions (review_id VARCHAR NOT NULL, chunk_index INTEGER NOT NULL,
-                       name VARCHAR NOT NULL, kind VARCHAR NOT NULL, role VARCHAR, surface VARCHAR NOT NULL,
-                       char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, sentiment DOUBLE NOT NULL,
-                       PRIMARY KEY (review_id, char_start));
-                   INSERT INTO staging.mentions VALUES ('r1', 0, 'acting', 'aspect', NULL, 'Acting', 0, 6, 0.5)""")
-    old.close()
-    with load.open_work(db) as con:
-        rows = con.execute("SELECT review_id, surface, sentence_start, sentence_end FROM staging.mentions").fetchall()
-    assert rows == [("r1", "Acting", None, None)]

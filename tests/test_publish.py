@@ -204,9 +204,13 @@ def test_critic_stats_group_trimmed_names_per_outlet_and_unsigned_reviews_togeth
 
 
 def _aspect(review: dict, word: str, aspect: str, sentiment: float) -> dict:
+    from critics.tasks.extract.aspects import sentence_at
+
     start = review["text"].index(word)
+    sentence_start, sentence_end = sentence_at(split_sentences(review["text"]), start)  # as extraction stores it
     return {"review_id": review["review_id"], "chunk_index": 0, "name": aspect, "kind": "aspect", "role": None,
-            "surface": word, "char_start": start, "char_end": start + len(word), "sentiment": sentiment}
+            "surface": word, "char_start": start, "char_end": start + len(word), "sentiment": sentiment,
+            "sentence_start": sentence_start, "sentence_end": sentence_end}
 
 
 def _aspect_film():
@@ -245,33 +249,34 @@ def test_film_aspects_count_mentions_share_positive_and_quote_the_majority(work)
     assert acting["quote_1"] == "The performances sparkle throughout."
 
 
-def _extracted_aspects(rows: list[dict], with_spans: bool) -> list[dict]:
-    mentions = []
-    for row in rows:
-        text = row["text"]
-        for m in find_aspects(text, split_sentences(text)):
-            mention = {"review_id": row["review_id"], "chunk_index": 0, "name": m.name, "kind": "aspect", "role": None,
-                       "surface": m.surface, "char_start": m.char_start, "char_end": m.char_end,
-                       "sentiment": m.sentiment, "sentence_start": None, "sentence_end": None}
-            if with_spans:
-                mention.update(sentence_start=m.sentence_start, sentence_end=m.sentence_end)
-            mentions.append(mention)
-    return mentions
+def _extracted_aspects(rows: list[dict]) -> list[dict]:
+    return [{"review_id": row["review_id"], "chunk_index": 0, "name": m.name, "kind": "aspect", "role": None,
+             "surface": m.surface, "char_start": m.char_start, "char_end": m.char_end, "sentiment": m.sentiment,
+             "sentence_start": m.sentence_start, "sentence_end": m.sentence_end}
+            for row in rows for m in find_aspects(row["text"], split_sentences(row["text"]))]
 
 
-def test_stored_sentence_spans_quote_what_splitting_the_text_at_publish_quoted(work):
+def test_stored_sentence_spans_quote_what_splitting_the_text_quotes(work):
+    from critics.tasks.extract.aspects import sentence_at
+
     texts = ["Mr. Okafor’s direction is précis — naïve? Never. The cinematography glows 🌙 in every frame.",
              "The score (by Ms. Lind) swells; the pacing drags. Dir. Ruiz keeps the plot taut until the end",
              "Wonderful acting.  The screenplay, alas, is thin… The editing? Sharp as a tack."]
     rows = [review_row(i, "F", text=t) for i, t in enumerate(texts)]
-    sentences = {}
-    for with_spans in (False, True):  # False: a file loaded before spans were stored
-        publish(work, rows, mentions=_extracted_aspects(rows, with_spans))
-        sentences[with_spans] = work.execute("""SELECT review_id, char_start, sentence_start, sentence_end, sentence
-                                                FROM intermediate.mention_sentences ORDER BY ALL""").fetchall()
-    assert len(sentences[True]) >= 6
-    assert sentences[True] == sentences[False]
-    assert all(texts[int(rid[-1])][a:b] == sentence for rid, _, a, b, sentence in sentences[True])
+    mentions = _extracted_aspects(rows)
+    publish(work, rows, mentions=mentions)
+    quoted = work.execute("""SELECT review_id, char_start, sentence_start, sentence_end, sentence
+                             FROM intermediate.mention_sentences ORDER BY ALL""").fetchall()
+    # what publish quoted when it split each text itself (the path for files without stored spans, now gone)
+    text_of = {row["review_id"]: row["text"] for row in rows}
+    split = []
+    for m in mentions:
+        text = text_of[m["review_id"]]
+        a, b = sentence_at(split_sentences(text), m["char_start"]) or (m["char_start"], m["char_start"])
+        split.append((m["review_id"], m["char_start"], a, b, text[a:b]))
+    assert len(quoted) >= 6
+    assert quoted == sorted(split)
+    assert all(texts[int(rid[-1])][a:b] == sentence for rid, _, a, b, sentence in quoted)
 
 
 def test_film_people_count_mentions_reviews_and_mean_sentiment(work):

@@ -16,7 +16,4 @@ CREATE TABLE IF NOT EXISTS staging.mentions (
     sentence_end   INTEGER,
     PRIMARY KEY (review_id, char_start)
 );
--- Files from before 0.4.0: their rows keep NULL spans, and publish finds those sentences itself.
-ALTER TABLE staging.mentions ADD COLUMN IF NOT EXISTS sentence_start INTEGER;
-ALTER TABLE staging.mentions ADD COLUMN IF NOT EXISTS sentence_end INTEGER;
 COMMENT ON TABLE staging.mentions IS 'Grain: one row per mention (review and start offset).';

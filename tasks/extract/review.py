@@ -13,7 +13,7 @@ from critics.tasks.extract.verdicts import verdict_from_rating
 
 
 def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: float | None = None,
-                   known_films: list[str] = (), model: TextModel | None = None) -> ExtractedReview:
+                   model: TextModel | None = None) -> ExtractedReview:
     """Rating and verdict (printed rating first, trained text model otherwise), chunks and mentions."""
     model = model or default_model()
     text = page.body_text
@@ -24,7 +24,7 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
         verdict, confidence = model.verdict(text)
     sentences = split_sentences(text)  # once: chunking and mention sentiment both need them
     chunks = chunk_text(text, chunk_max_chars, sentences)
-    mentions = find_all_mentions(text, page, known_films, model, sentences)
+    mentions = find_all_mentions(text, page, model, sentences)
     return ExtractedReview(
         page=page, text=text, rating=rating, score=rating.score if rating else None,
         verdict=verdict, verdict_source="rating" if confidence is None else "model",
@@ -33,13 +33,13 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
     )
 
 
-def find_all_mentions(text: str, page: ParsedPage, known_films: list[str], model: TextModel,
+def find_all_mentions(text: str, page: ParsedPage, model: TextModel,
                       sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """People, characters, films and aspects, one mention per start offset (named entities win)."""
     sentences = split_sentences(text) if sentences is None else sentences
     # Memo for this review only: each clause is scored once per mention in it, negated words again and again.
     sentiment = lru_cache(maxsize=None)(model.sentence_sentiment)
-    named = find_mentions(text, sentences, page.credits, page.film_title, list(known_films), sentiment)
+    named = find_mentions(text, sentences, page.credits, page.film_title, sentiment=sentiment)
     aspects = find_aspects(text, sentences, sentiment)
     taken = [(m.char_start, m.char_end) for m in named]
     free = [a for a in aspects if not any(s < a.char_end and a.char_start < e for s, e in taken)]

@@ -102,9 +102,9 @@ def clean_batch(batch: Batch) -> Batch:
     return batch
 
 
-def extract_batch(batch: Batch, config: Config, known_films: list[str] = ()) -> Batch:
+def extract_batch(batch: Batch, config: Config) -> Batch:
     """Rating, verdict, chunks and mentions for every cleaned page."""
-    batch.reviews = [extract_review(page, config.chunk_max_chars, target.rating_scale, known_films)
+    batch.reviews = [extract_review(page, config.chunk_max_chars, target.rating_scale)
                      for target, page in batch.pages]
     return batch
 

@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from critics.schemas.config import Config
-from critics.tasks.extract.aspects import sentence_at
-from critics.tasks.text.chunk import split_sentences
 from critics.tasks.warehouse.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.extract.films import resolve_films
@@ -71,7 +69,6 @@ def build_marts(con, config: Config, published_at: datetime | None = None) -> No
     _set_variables(con, config, published_at)
     models, steps = publish_plan(config)
     with transaction(con):
-        _drop_stored_marts(con)
         declare(con, models)
         for step in steps:
             step.run(con)
@@ -81,14 +78,6 @@ def publish_night(published_at: datetime, tz: str) -> date:
     """The night a publish belongs to: local date of (local time - 12 h), so 23:00 and 03:00 share one night."""
     local = published_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
     return (local - timedelta(hours=NIGHT_STARTS_AT_HOUR)).date()
-
-
-def _drop_stored_marts(con) -> None:
-    """Drop public tables an older version kept in the work file (the marts are now temporary until snapshot)."""
-    database = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
-    for table in PUBLIC_TABLES:
-        if table != "consensus_history":
-            con.execute(f'DROP TABLE IF EXISTS "{database}".main.{table}')
 
 
 def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[str, ...] = PUBLIC_TABLES) -> Path:
@@ -157,7 +146,7 @@ def _write_top_critics(con, config: Config) -> None:
     _replace(con, "intermediate.top_critics", "SELECT * FROM top_frame")
 
 
-def _write_mention_sentences(con, rows_per_slice: int = 2_000) -> None:
+def _write_mention_sentences(con) -> None:
     """intermediate.mention_sentences: the sentence around every aspect mention (for quotes and citations)."""
     # Extraction stored each aspect's sentence span; cutting the text there is one query.
     _replace(con, "intermediate.mention_sentences",
@@ -165,37 +154,6 @@ def _write_mention_sentences(con, rows_per_slice: int = 2_000) -> None:
                        substring(reviews.text, sentence_start + 1, sentence_end - sentence_start) AS sentence
                 FROM staging.mentions AS mentions JOIN reviews USING (review_id)
                 WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NOT NULL""")
-    _add_unstored_sentences(con, rows_per_slice)
-
-
-def _add_unstored_sentences(con, rows_per_slice: int) -> None:
-    """Sentences of aspect mentions loaded before their spans were stored (files from before 0.4.0)."""
-    texts = con.sql("""SELECT review_id, any_value(reviews.text) AS text, list(mentions.char_start) AS starts
-                       FROM staging.mentions AS mentions JOIN reviews USING (review_id)
-                       WHERE mentions.kind = 'aspect' AND mentions.sentence_start IS NULL
-                       GROUP BY review_id""").to_arrow_table()
-    if not texts.num_rows:
-        return
-    # Arrow holds the texts compactly; only one slice at a time becomes Python objects (a 50,000-page
-    # publish peaked 570 MB higher with every review's text as a Python dict at once).
-    frame = pl.concat([_sentences_of(pl.from_arrow(piece)) for piece in texts.to_batches(max_chunksize=rows_per_slice)])
-    con.register("mention_sentences_frame", frame.to_arrow())
-    con.execute("INSERT INTO intermediate.mention_sentences BY NAME SELECT * FROM mention_sentences_frame")
-
-
-def _sentences_of(rows: pl.DataFrame) -> pl.DataFrame:
-    """(review_id, char_start, sentence_start, sentence_end, sentence) for each aspect mention of the rows."""
-    found = []
-    for review_id, text, starts in rows.iter_rows():
-        sentences = split_sentences(text)
-        for start in starts:
-            a, b = sentence_at(sentences, start) or (start, start)
-            found.append((review_id, start, a, b, text[a:b]))
-    return pl.DataFrame(found, schema=_SENTENCE_SCHEMA, orient="row")
-
-
-_SENTENCE_SCHEMA = {"review_id": pl.String, "char_start": pl.Int32, "sentence_start": pl.Int32,
-                    "sentence_end": pl.Int32, "sentence": pl.String}
 
 
 def _write_consensus(con) -> None:
