@@ -30,8 +30,8 @@ TARGET_RATIO = 1.3
 def corpus(manifest: Path = MANIFEST) -> list[tuple[str, bytes]]:
     """(url, bytes) of every page of the real corpus present on disk."""
     entries = json.loads(manifest.read_text(encoding="utf-8"))
-    return [(e["url"], (manifest.parent / e["file"]).read_bytes()) for e in entries
-            if (manifest.parent / e["file"]).is_file()]
+    return [(e.get("url") or f"http://unknown-{i}.invalid/page.html", (manifest.parent / e["file"]).read_bytes())
+            for i, e in enumerate(entries) if (manifest.parent / e["file"]).is_file()]
 
 
 def copies(pages: list[tuple[str, bytes]], count: int) -> list[tuple[str, bytes]]:

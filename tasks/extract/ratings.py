@@ -260,6 +260,7 @@ def _from_star_rows(blocks: list[str], default_best: float | None) -> Rating | N
 
 _GLYPH_RUN = re.compile(r"(?:[★⭐✭✮]+(?:\s*(?:½|1/2))?[☆✩]*|[★⭐✭✮]*(?:½|⯪|⯨)[☆✩]*)(?:\s*(?:/|out of)\s*\d+)?", re.I)
 _SHORT_LINE_WORDS = 12
+_RATING_HINT = re.compile(rf"[\d★⭐✭✮☆✩½*]|\bstars?\b|\b(?:{_WORD})\b", re.I)
 _ASTERISK_OUT_OF = re.compile(r"^(\*{1,5})\s*(½|1/2)?\s*\(?\s*out\s+of(?=\s)", re.I)
 _LINE_LEAD = re.compile(r"^[\s•·\-–—>:(]*|[\s.!):]*$")
 _OUT_OF_WORD = re.compile(rf"(?<=out of )({_WORD})\b", re.I)
@@ -268,7 +269,7 @@ _OUT_OF_WORD = re.compile(rf"(?<=out of )({_WORD})\b", re.I)
 def _from_short_lines(blocks: list[str], default_best: float | None) -> Rating | None:
     """A short line that is a rating ('3 1/2 out of 4 stars', 'Three stars') or carries a star run ('Juno ★★★½')."""
     for block in blocks:
-        if len(block.split()) > _SHORT_LINE_WORDS:
+        if len(block.split()) > _SHORT_LINE_WORDS or not _RATING_HINT.search(block):  # most short lines are menus
             continue
         text = _ASTERISK_OUT_OF.sub(lambda m: "★" * len(m[1]) + ("½" if m[2] else "") + " out of", _LINE_LEAD.sub("", block))
         if text.startswith("★"):  # '★★★½ out of four stars': the glyph parser reads digits and no 'stars'

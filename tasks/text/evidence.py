@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -181,8 +182,8 @@ def _headline_words(headlines: list[str], phrases: list[str], film_title: str | 
 
 def _text_kind(lex: dict, text: str) -> tuple[str, str] | None:
     """The text speaks of another kind of work: its nouns ('the game', 'the album') outnumber film words two to one."""
-    words = _WORDS.findall(text.lower())
-    counts = {kind: sum(words.count(n) for n in nouns) for kind, nouns in lex["kind_nouns"].items()}
+    words = Counter(_WORDS.findall(text.lower()))
+    counts = {kind: sum(words[n] for n in nouns) for kind, nouns in lex["kind_nouns"].items()}
     film = counts.pop("a film")
     kind, count = max(counts.items(), key=lambda kv: kv[1])
     if count >= 5 and count >= 2 * film + 2:

@@ -71,7 +71,7 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
         page.reject_reason = "not parseable as HTML"
         return page
     page.canonical_url = canonical_url(tree, url)
-    objects = jsonld_objects(tree) + microdata_objects(tree, url)
+    objects = jsonld_objects(tree) + (microdata_objects(tree, url) if "itemscope" in html else [])
     review = find_review(objects)
     meta = _meta_tags(tree)
     _fill_metadata(page, tree, review, objects, meta)
@@ -188,9 +188,10 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[di
     page.headline = _first_text(tree, "//h1") or meta.get("og:title") or _first_text(tree, "//title")
     page.film_title, page.film_year = _film_identity(item, _headlines(tree, meta), page.url)
     article = _article(tree)
-    page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree)
+    owner = functools.lru_cache(maxsize=1)(lambda: bylines.copyright_owner(tree))  # both finders may ask; scan once
+    page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree, owner)
     page.outlet, page.outlet_rule = bylines.find_outlet(objects, review, meta, _first_text(tree, "//title"), tree,
-                                                        page.url, page.headline)
+                                                        page.url, page.headline, owner)
     page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
                                    or _first_attr(tree, "//time/@datetime")) or guess_page_date(tree)
     page.credits = _credits(item) if item else []
@@ -279,9 +280,8 @@ def _sections(tree, objects: list[dict], meta: dict) -> list[str]:
 
 _SECTION_META = ("article:section", "parsely-section", "section", "category", "article.section", "dc.subject",
                  "cxenseparse:recs:articlesection", "sailthru.section")
-_BREADCRUMBS = etree.XPath('//*[contains(@class,"breadcrumb") or contains(@class,"kicker") or contains(@class,"eyebrow")'
-                           ' or contains(@class,"section-name") or contains(@class,"category")]'
-                           '//*[self::a or self::span or self::li][not(*)]')
+_BREADCRUMBS = etree.XPath('//*[@class[contains(.,"breadcrumb") or contains(.,"kicker") or contains(.,"eyebrow")'
+                           ' or contains(.,"section-name")]]//*[self::a or self::span or self::li][not(*)][position() <= 8]')
 
 
 def _article(tree):
