@@ -152,7 +152,7 @@ class Tracker:
 
     def page_fetched(self) -> None:
         """Count one page answered (called from the fetch threads) and move the bar when due."""
-        pages = self.progress.count_fetched()
+        pages = self.progress.count_fetched() + self.progress.done  # the same measure push() records
         if pages - self.pushed_pages >= ARTIFACT_EVERY_PAGES:
             self._context.copy().run(self.push)
 

@@ -108,3 +108,19 @@ def test_nested_transactions_join_the_outer_one_so_a_failure_rolls_back_everythi
         with transaction(con):
             con.execute("INSERT INTO t VALUES (3)")
     assert con.execute("SELECT count(*) FROM t").fetchone() == (1,)
+
+
+def test_the_progress_bar_moves_every_50_pages_and_ends_at_100(monkeypatch):
+    import prefect.artifacts
+
+    from critics.flows import steps
+    from critics.tasks.runtime.progress import Progress
+
+    pushed: list[float] = []
+    monkeypatch.setattr(prefect.artifacts, "update_progress_artifact", lambda _id, percent, description: pushed.append(percent))
+    monkeypatch.setattr(steps, "ARTIFACT_EVERY_S", 0.0)
+    tracker = steps.Tracker(Progress("nightly", 200), artifact="artifact-id")
+    for _ in range(200):
+        tracker.page_fetched()
+    steps.finish_progress(tracker)
+    assert len(pushed) == 5 and pushed[:4] == [12.5, 25.0, 37.5, 50.0] and pushed[-1] == 100.0
