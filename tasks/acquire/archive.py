@@ -24,7 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
-from warcio.warcwriter import BufferWARCWriter
+from warcio.warcwriter import WARCWriter
 
 WARC_VERSION = "1.1"
 MAX_FILE_BYTES = 1_000_000_000  # rotate at about 1 GB, as crawlers customarily do
@@ -74,7 +74,7 @@ class _HexDigester(Digester):
         return "sha256:" + self.digester.hexdigest()
 
 
-class _RecordBuilder(BufferWARCWriter):
+class _RecordBuilder(WARCWriter):
     """warcio's record builder with SHA-256 digests (one hash for the archive, the index and raw.pages)."""
 
     @staticmethod
@@ -109,7 +109,7 @@ class WarcArchive:
         self.root = Path(root)
         self.max_file_bytes = max_file_bytes
         self.pending: list[IndexEntry] = []  # written, not yet in the database (drain)
-        self._builder = _RecordBuilder(gzip=False, warc_version=WARC_VERSION)
+        self._builder = _RecordBuilder(None, gzip=False, warc_version=WARC_VERSION)  # builds records; _append writes
         self._lock = threading.Lock()
         self._file = None
         self._name = ""
