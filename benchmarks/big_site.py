@@ -5,7 +5,7 @@ rewritten (copy k of "The Harvest" reviews the film "The Harvest Kavelo"), so co
 reviews of distinct films. Pages are rendered on request (deterministic, so ETags are stable across
 runs and an unchanged re-run gets 304s). Run as a script it serves in the foreground:
 
-    python benchmarks/site.py --pages 5000      # prints the base URL, serves until killed
+    python benchmarks/big_site.py --pages 5000      # prints the base URL, serves until killed
 """
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def test_quick_run_skips_publish_at_scale(quick_result):
 
 
 def _site_module():
-    spec = importlib.util.spec_from_file_location("bench_site", REPO_ROOT / "benchmarks" / "site.py")
+    spec = importlib.util.spec_from_file_location("big_site", REPO_ROOT / "benchmarks" / "big_site.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
