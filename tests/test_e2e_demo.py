@@ -84,6 +84,8 @@ def test_tomatometer_matches_true_and_model_verdicts(demo_run, db):
     reviews = _reviews_by_path(db)
     expected: dict[str, list[bool]] = {}
     for truth in demo_run.truth["reviews"]:
+        if truth.get("syndicated_of"):
+            continue  # a review printed by several outlets counts once
         got = reviews[truth["path"]]
         verdict = truth["verdict"] if truth["has_rating"] else model.verdict(got["text"])[0]
         expected.setdefault(got["film_id"], []).append(verdict == "fresh")

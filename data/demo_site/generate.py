@@ -1,7 +1,8 @@
 """Deterministic generator of the fictional demo review site and its ground truth.
 
 Usage: python data/demo_site/generate.py [--out DIR]   (default DIR: data/demo_site)
-Writes DIR/site/ (static files; the demo server replaces __BASE__ with its origin) and DIR/truth.json.
+Writes DIR/site/ (static files; the demo server replaces __BASE__ with its origin), DIR/truth.json and DIR/imdb/
+(a tiny extract of IMDb's dataset files naming the demo films, for `critics catalogue import`).
 """
 from __future__ import annotations
 
@@ -1366,7 +1367,8 @@ def truth_review(r: dict) -> dict:
             "published_at": r["published"].isoformat(), "rating_raw": r["raw"], "score": r["score"],
             "verdict": r["verdict"], "has_rating": r["raw"] is not None, "headline_title": r["title"],
             "headline": r["headline"], "people_mentioned": r["people"], "characters_mentioned": r["characters"],
-            "word_count": word_count(r["paragraphs"]), **lab_truth(r)}
+            "word_count": word_count(r["paragraphs"]), **lab_truth(r),
+            **({"syndicated_of": r["syndicated_of"]} if "syndicated_of" in r else {})}
 
 
 def lab_truth(r: dict) -> dict:
@@ -1390,6 +1392,8 @@ def build_truth(films, critics, reviews, listings, sitemaps) -> dict:
         "critics": [{"name": c["name"], "outlet": c["outlet"]} for c in critics]
                    + [{"name": name, "outlet": LAB["name"]} for name in LAB_CRITICS],
         "top_critics": [c["name"] for c in critics if c["top"]],
+        "identity": {"syndicated": SYNDICATED, "two_spellings": TWO_SPELLINGS,
+                     "imdb": {"left_out": sorted(IMDB_LEFT_OUT), "akas": IMDB_AKAS, "decoys": IMDB_DECOYS}},
         "reviews": [truth_review(r) for r in sorted(reviews, key=lambda r: r["path"])],
         "extra_urls": [{"path": DRAFT_PATH, "outcome": "robots"}],
         "offsite_urls": [{"url": OFFSITE_URL, "outcome": "offsite"}],
@@ -1417,6 +1421,104 @@ def plan_sitemaps(newest: list[dict]) -> tuple[list[dict], dict[str, str]]:
     return meta, files
 
 
+# ---------------------------------------------------------------- identity pages
+# One review syndicated to three outlets (the second print trims a paragraph) and one critic under two spellings.
+# Built after the rest with their own random stream, so the pages above stay byte-identical.
+IDENTITY_SEED = SEED + 2
+SYNDICATED = dict(critic="Aurora Fenwick-Hale", film="paper-lanterns-2025", verdict="fresh",
+                  outlets=["screen-ledger", "plainview", "starlight-post"], days=[0, 3, 6])
+TWO_SPELLINGS = dict(outlet="grade-point", names=["Bartholomew J. Quarrie", "Bartholomew Quarrie"],
+                     films=["velvet-static-2025", "saltmarsh-road-2024"], verdicts=["rotten", "fresh"])
+
+
+def build_identity_reviews(films: list[dict], outlets: dict, taken: set[str]) -> list[dict]:
+    """The syndicated review's three prints, then the two-spelling critic's two reviews."""
+    rng = random.Random(IDENTITY_SEED)
+    by_key = {f["key"]: f for f in films}
+    film = by_key[SYNDICATED["film"]]
+    paragraphs, prose = compose_body(rng, film, film["title"], SYNDICATED["verdict"], "strong", long_form=True)
+    first = _pub_date(rng, film)
+    reviews = []
+    for n, (slug, days) in enumerate(zip(SYNDICATED["outlets"], SYNDICATED["days"])):
+        printed = paragraphs[:2] + paragraphs[3:] if n == 1 else list(paragraphs)  # the second print trims one
+        plan = dict(film=film, outlet=slug, critic={"name": SYNDICATED["critic"]}, verdict=SYNDICATED["verdict"],
+                    strength="strong", published=first + timedelta(days=days))
+        review = _identity_review(rng, plan, outlets, taken, printed, prose)
+        review["syndicated_of"] = reviews[0]["path"] if reviews else None
+        text = " ".join(printed)  # the trimmed print names only the people its paragraphs still name
+        review["people"] = [p for p in review["people"] if p in text or surname(p) in text]
+        review["characters"] = [c for c in review["characters"] if c in text or c.split()[0] in text]
+        reviews.append(review)
+    for name, key, verdict in zip(TWO_SPELLINGS["names"], TWO_SPELLINGS["films"], TWO_SPELLINGS["verdicts"]):
+        plan = dict(film=by_key[key], outlet=TWO_SPELLINGS["outlet"], critic={"name": name}, verdict=verdict,
+                    strength="strong", published=_pub_date(rng, by_key[key]))
+        body, prose = compose_body(rng, by_key[key], by_key[key]["title"], verdict, "strong", long_form=True)
+        reviews.append(_identity_review(rng, plan, outlets, taken, body, prose))
+    return reviews
+
+
+def _identity_review(rng: random.Random, plan: dict, outlets: dict, taken: set[str], paragraphs: list[str],
+                     prose: Prose) -> dict:
+    """A review page like build_review's, with a given body."""
+    film, slug = plan["film"], plan["outlet"]
+    raw, score, disp = pick_rating(rng, slug, plan["verdict"], plan["strength"])
+    disp.update(year_key="datePublished", graph=False)
+    tag = tagline(rng, film, plan["verdict"])
+    critic = plan["critic"]["name"]
+    return dict(
+        film=film, outlet=outlets[slug], critic=critic, published=plan["published"], verdict=plan["verdict"],
+        title=film["title"], headline=HEADLINES[slug].format(T=film["title"], Y=film["year"], tag=tag), tag=tag,
+        dek=f"{film['director']}'s {film['genre']} is {tag}.", paragraphs=paragraphs, raw=raw, score=score,
+        disp=disp, people=sorted(prose.people), characters=sorted(prose.characters),
+        path=unique_path(review_path(slug, film, film["title"], critic, plan["published"]), taken),
+        comments=make_comments(rng, raw, score))
+
+
+# ---------------------------------------------------------------- a tiny IMDb extract of the demo films
+# The four files of IMDb's non-commercial datasets, in their format, for `critics catalogue import`: every film
+# but The Glass Orchard (left unmatched), both Harvests (a remake pair), alternate titles, and decoys that must not
+# match (a 1962 short of the same title, a TV episode).
+IMDB_BASE = 9_100_000
+IMDB_LEFT_OUT = {"the-glass-orchard-2025"}
+IMDB_AKAS = {"ember-2025": [("Ember", "US"), ("Night Circuit: Ember", "GB")],
+             "paper-lanterns-2025": [("Lanternes de papier", "FR")], "the-harvest-2024": [("Harvest", "US")]}
+IMDB_DECOYS = [("short", "Paper Lanterns", 1962), ("tvEpisode", "Velvet Static", 2025), ("movie", "The Harvest", 2003)]
+
+
+def imdb_files(films: list[dict]) -> dict[str, list[list[str]]]:
+    """title.basics, title.akas, title.principals and name.basics rows (with headers) for the truth's films."""
+    basics = [["tconst", "titleType", "primaryTitle", "originalTitle", "isAdult", "startYear", "endYear",
+               "runtimeMinutes", "genres"]]
+    akas = [["titleId", "ordering", "title", "region", "language", "types", "attributes", "isOriginalTitle"]]
+    principals = [["tconst", "ordering", "nconst", "category", "job", "characters"]]
+    names = [["nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles"]]
+    people: dict[str, str] = {}
+    kept = [f for f in films if f["film_key"] not in IMDB_LEFT_OUT]
+    for i, film in enumerate(kept):
+        tconst = f"tt{IMDB_BASE + i:07d}"
+        basics.append([tconst, "movie", film["title"], film["title"], "0", str(film["year"]), "\\N", "101", "Drama"])
+        for n, (title, region) in enumerate(IMDB_AKAS.get(film["film_key"], []), start=1):
+            akas.append([tconst, str(n), title, region, "\\N", "imdbDisplay", "\\N", "0"])
+        credits = [(film["director"], "director", "\\N"), (film["writer"], "writer", "\\N")]
+        credits += [(m["actor"], "actor", json.dumps([m["character"]])) for m in film["cast"]]
+        for n, (name, category, characters) in enumerate(credits, start=1):
+            nconst = people.setdefault(name, f"nm{IMDB_BASE + len(people):07d}")
+            principals.append([tconst, str(n), nconst, category, "\\N", characters])
+    for j, (kind, title, year) in enumerate(IMDB_DECOYS):
+        basics.append([f"tt{IMDB_BASE + 500 + j:07d}", kind, title, title, "0", str(year), "\\N", "\\N", "\\N"])
+    names += [[nconst, name, "\\N", "\\N", "\\N", "\\N"] for name, nconst in people.items()]
+    return {"title.basics.tsv.gz": basics, "title.akas.tsv.gz": akas, "title.principals.tsv.gz": principals,
+            "name.basics.tsv.gz": names}
+
+
+def write_imdb(out: Path, files: dict[str, list[list[str]]]) -> None:
+    """Write the extract as IMDb ships it: gzip, tab-separated, unquoted (mtime 0 for reproducible bytes)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in files.items():
+        text = "".join("\t".join(row) + "\n" for row in rows)
+        (out / name).write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+
+
 def build_site() -> tuple[dict[str, str], dict]:
     """All site files (URL path -> text) and the truth, from the fixed seed."""
     rng = random.Random(SEED)
@@ -1430,6 +1532,9 @@ def build_site() -> tuple[dict[str, str], dict]:
     lab = build_lab_reviews(films, taken)
     attach_sidebars(random.Random(LAB_SEED), lab, films, linkable=reviews)
     reviews += lab
+    identity = build_identity_reviews(films, outlets, taken)
+    attach_sidebars(random.Random(IDENTITY_SEED), identity, films, linkable=reviews)
+    reviews += identity
     newest = sorted(reviews, key=lambda r: (-r["published"].toordinal(), r["path"]))
     files = {r["path"]: LAYOUTS[r["outlet"]["slug"]](r) for r in reviews}
     listings = listing_pages(newest)
@@ -1469,6 +1574,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     files, truth = build_site()
     write_output(args.out, files, truth)
+    write_imdb(args.out / "imdb", imdb_files(truth["films"]))
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def _search_again(con, reviews: list[tuple[str, str]], pooled: dict[str, list[Cr
     for review, url, title, text, extracted_at in texts:
         credits = pooled.get(film_of[review], [])
         page = ParsedPage(url, url, film_title=title, credits=credits)
-        for m in find_all_mentions(text, page, [], model):
+        for m in find_all_mentions(text, page, model=model):
             rows.append((review, chunk_index_at(chunks[review], m.char_start), m.name, m.kind, m.role, m.surface,
                          m.char_start, m.char_end, float(m.sentiment), m.sentence_start, m.sentence_end))
         keys.append((review, extracted_at, credits_key(credits)))
