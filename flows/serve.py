@@ -71,7 +71,8 @@ def run_deployments(config: Config, config_path: str, db: str) -> None:
 
 
 def deployments(config: Config, config_path: str, db: str) -> list:
-    """The four deployments, each with its config and database filled in as default parameters.
+    """The five deployments, each with its config and database filled in as default parameters (catalogue: the
+    database; its folder is given per run).
 
     A second run of a deployment waits in AwaitingConcurrencySlot until the first ends (a second nightly, such
     as a caught-up missed night, is cancelled instead); runs of different deployments on one database take
@@ -79,6 +80,7 @@ def deployments(config: Config, config_path: str, db: str) -> list:
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy as Strategy
     from prefect.schedules import Cron
 
+    from critics.flows.catalogue import import_catalogue
     from critics.flows.nightly import nightly, publish_tables, reprocess, scrape
 
     defaults = {"config_path": config_path, "db": db}
@@ -94,6 +96,9 @@ def deployments(config: Config, config_path: str, db: str) -> list:
                                 description="Re-extract archived pages (changed since a date, or all) without fetching."),
         publish_tables.to_deployment("publish", parameters=defaults, concurrency_limit=queue,
                                      description="Rebuild and republish the public tables."),
+        import_catalogue.to_deployment("catalogue", parameters={"db": db}, concurrency_limit=queue,
+                                       description="Import IMDb's dataset files from the folder given as parameter; "
+                                                   "the next publish links films and credits to them."),
     ]
 
 
