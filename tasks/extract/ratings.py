@@ -202,6 +202,7 @@ _LABEL = re.compile(
     re.I | re.M,
 )
 _STAR_ROW_LINE = re.compile(r"[★⭐✭✮☆✩½⯪⯨\s]+(?:(?:/|out of)\s*\d+)?|\*+\s*(?:½|1/2)", re.I)
+_BARE_LABEL = re.compile(r"\s*(?:(?:our|my|the|final|overall|critic'?s)\s+)?(?:rating|grade|score|verdict)\s*:?\s*", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _SEGMENT_END = re.compile(r"\s+[-–—|]\s|[(\[;|]|,\s|\.\s|:\s|\s+\*\*")
 _MPAA = re.compile(r"(?:rated\s+)?(?:G|PG|PG-13|R|NC-17|NR|X|U|12A?|15|18|Unrated|Not Rated)(?:\s+for\s.*)?", re.I)
@@ -215,7 +216,9 @@ _CLOSING = re.compile(
 def _from_labels(blocks: list[str], default_best: float | None) -> tuple[Rating | None, Rating | None]:
     """First labelled rating with meaning, and the first junk-but-rating-like labelled value."""
     junk = None
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        if _BARE_LABEL.fullmatch(block) and i + 1 < len(blocks):  # 'Rating' on one line, '3/5' on the next
+            block = f"{block.strip().rstrip(':')}: {blocks[i + 1]}"
         for m in _LABEL.finditer(block):
             rating = _labelled_value(m, default_best)
             if rating is None:
@@ -260,6 +263,7 @@ def _from_star_rows(blocks: list[str], default_best: float | None) -> Rating | N
 
 _GLYPH_RUN = re.compile(r"(?:[★⭐✭✮]+(?:\s*(?:½|1/2))?[☆✩]*|[★⭐✭✮]*(?:½|⯪|⯨)[☆✩]*)(?:\s*(?:/|out of)\s*\d+)?", re.I)
 _SHORT_LINE_WORDS = 12
+_SCALE_PARENS = re.compile(r"\s*\((out of [^)]{1,12})\)", re.I)
 _RATING_HINT = re.compile(rf"[\d★⭐✭✮☆✩½*]|\bstars?\b|\b(?:{_WORD})\b", re.I)
 _ASTERISK_OUT_OF = re.compile(r"^(\*{1,5})\s*(½|1/2)?\s*\(?\s*out\s+of(?=\s)", re.I)
 _LINE_LEAD = re.compile(r"^[\s•·\-–—>:(]*|[\s.!):]*$")
@@ -271,12 +275,14 @@ def _from_short_lines(blocks: list[str], default_best: float | None) -> Rating |
     for block in blocks:
         if len(block.split()) > _SHORT_LINE_WORDS or not _RATING_HINT.search(block):  # most short lines are menus
             continue
-        text = _ASTERISK_OUT_OF.sub(lambda m: "★" * len(m[1]) + ("½" if m[2] else "") + " out of", _LINE_LEAD.sub("", block))
+        text = _LINE_LEAD.sub("", _SCALE_PARENS.sub(r" \1", block))  # '4 stars (out of 5)'
+        text = _ASTERISK_OUT_OF.sub(lambda m: "★" * len(m[1]) + ("½" if m[2] else "") + " out of", text)
         if text.startswith("★"):  # '★★★½ out of four stars': the glyph parser reads digits and no 'stars'
             text = re.sub(r"\s*stars?$", "", _OUT_OF_WORD.sub(lambda m: str(_NUMBER_WORDS[m[1].lower()]), text), flags=re.I)
         rating = parse_rating_text(text, default_best) if text and text.strip("* ") else None  # '***' is a break
         if _usable(rating) and (rating.rule in ("out_of", "words", "star_row") or (rating.rule == "fraction" and "star" in text.lower())):
-            printed = " ".join(_LINE_LEAD.sub("", block).split())  # as printed, not as rewritten here
+            printed = " ".join(block.split()).strip(" .:")  # as printed, not as rewritten here
+            printed = printed[1:-1] if printed.startswith("(") and printed.endswith(")") else printed
             return Rating(printed, rating.score, rating.scale, "standalone_" + rating.rule)
         for run in _GLYPH_RUN.finditer(block):
             glyphs = run.group().strip()

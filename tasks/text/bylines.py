@@ -108,8 +108,12 @@ def clean_name(raw: str | None) -> str | None:
 def title_outlet(title: str | None, url: str, headline: str | None) -> str | None:
     """The outlet a <title> names beside the headline ('X review | The Outlet'): the part like the domain, else the last."""
     parts = [p.strip() for p in re.split(r"\s+[|–—:»·•-]+\s+|\s*\|\s*", title or "") if p.strip()]
+    if len(parts) == 1 and headline and len(parts[0].split()) <= 5 and _squash(headline) not in _squash(parts[0]):
+        return parts[0]  # <title> is the site's name alone ("Frank's Movie Log" over the h1 "Get Out")
     if len(parts) < 2:
         return None
+    if headline and len(parts) == 2 and _squash(headline) in map(_squash, parts):  # "Zee News - Om Shanti Om"
+        return next((p for p in parts if _squash(p) != _squash(headline)), None)
     squashed = _squash(site_domain(url).split(".")[0])
     for part in parts:
         if squashed and len(_squash(part)) >= 3 and (_squash(part) in squashed or squashed in _squash(part)):
@@ -218,15 +222,19 @@ _SHORT_LINES = etree.XPath(".//text()")
 
 
 def _text_bylines(article) -> list[str]:
-    """Lines like 'By X', 'Reviewed by X' or 'X | The Outlet' in the article, never in promos, lists or comments."""
+    """Lines like 'By X', 'Posted by <a>X</a>' or 'X | The Outlet' in the article, never in promos, lists or comments."""
     if article is None:
         return []
     out = []
     for text in _SHORT_LINES(article):
         line = " ".join(text.split())
-        if 2 <= len(line.split()) <= 12 and (_LEAD.match(line) or re.search(r"\s\|\s", line)) \
-                and not _in_furniture(text.getparent()):
-            out.append(line)
+        if not line or len(line.split()) > 12 or not (_LEAD.match(line + " ") or re.search(r"\s\|\s", line)):
+            continue
+        parent = text.getparent() if text.is_text else text.getparent().getparent()  # a tail's home is the grandparent
+        if parent is not None and not _in_furniture(parent, article):
+            whole = " ".join(parent.text_content().split())  # the name may be a link: 'Posted by <a>X</a>'
+            start = whole.find(line)
+            out.append(whole[start:] if start >= 0 and len(whole[start:].split()) <= 12 else line)
     return out
 
 
@@ -244,9 +252,10 @@ _PARAGRAPHS = etree.XPath(".//p")
 _DASHES = "—–―\x97"  # \x97: cp1252's em dash written as &#151;
 
 
-def _in_furniture(element) -> bool:
-    """Inside a related list, promo, comment or author bio (judged by the ancestors' class and id)."""
-    while element is not None:
+def _in_furniture(element, stop=None) -> bool:
+    """Inside a related list, promo, comment or author bio, judged by the classes and ids of the ancestors below
+    `stop` (the article) and never <body>'s: WordPress marks body and article 'profile-right-sidebar', 'tag-...'."""
+    while element is not None and element is not stop and element.tag not in ("body", "html", "article"):
         if isinstance(element.tag, str) and _BOILER.search(f"{element.get('class', '')} {element.get('id', '')}"):
             return True
         element = element.getparent()

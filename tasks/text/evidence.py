@@ -18,7 +18,7 @@ from critics.schemas.paths import package_data
 
 MIN_CAPSULE_WORDS = 10  # a capsule with evidence loads from here (real capsules run 15-40 words)
 MIN_UNMARKED_WORDS = 50  # below this, a page without evidence reads as having no review text at all
-_REVIEW_HEADLINE = re.compile(r"\breview(?:ed)?\b|\bcapsule\b|\bcritic'?s'? pick\b|\bverdict\b", re.I)
+_REVIEW_HEADLINE = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b|\bcapsule\b|\bcritic'?s'? pick\b|\bverdict\b", re.I)
 _QUOTED = re.compile(r"[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»]")
 _CREDIT_LINE = re.compile(r"^\s*(?P<label>[a-z][a-z .'&]{1,24}?)\s*(?::|\s+by\b|\s(?=[A-Z0-9]))", re.I)
 _RUNTIME = re.compile(r"\b\d{2,3}\s*(?:min(?:ute)?s?|mins)\b|\b\d\s*(?:hrs?|hours?)\.?\s*\d{1,2}\s*(?:min(?:ute)?s?|m)\b", re.I)
@@ -50,7 +50,7 @@ def lexicon() -> dict:
 
 def gather(url: str, headlines: list[str], sections: list[str], types: list[str], item_type: str | None,
            has_review_markup: bool, rating: str | None, blocks: list[str], film_title: str | None,
-           outlet: str | None = None, text: str = "") -> Evidence:
+           outlet: str | None = None, text: str = "", discussed: str | None = None) -> Evidence:
     """Weigh the page's evidence; headlines are h1/og:title/<title>, sections its section names and breadcrumbs."""
     lex, evidence = lexicon(), Evidence()
     if outlet:  # "The Celluloid Review" names the outlet, not the page
@@ -62,6 +62,9 @@ def gather(url: str, headlines: list[str], sections: list[str], types: list[str]
     if said:  # "my review of 'Skyfall'" opening the text
         evidence.film.append(f"the text says {_clip(said.group())!r}")
         evidence.strength += 2
+    if discussed and not evidence.film and _film_talk(lex, text):  # weak: needs a full text and no contrary sign
+        evidence.film.append(f"the text discusses the film the headline names ({discussed!r})")
+        evidence.strength = 1
     evidence.other_kind = _other_kind(lex, headlines, places, types, item_type, film_title) or _text_kind(lex, text)
     evidence.not_review = _not_review(lex, headlines, places, film_title)
     return evidence
@@ -178,6 +181,14 @@ def _headline_words(headlines: list[str], phrases: list[str], film_title: str | 
         if said:
             return said
     return None
+
+
+def _film_talk(lex: dict, text: str) -> bool:
+    """Film words lead the text's nouns (five or more, more than any other kind's)."""
+    words = Counter(_WORDS.findall(text.lower()))
+    counts = {kind: sum(words[n] for n in nouns) for kind, nouns in lex["kind_nouns"].items()}
+    film = counts.pop("a film")
+    return film >= 5 and film > max(counts.values())
 
 
 def _text_kind(lex: dict, text: str) -> tuple[str, str] | None:

@@ -76,6 +76,7 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     meta = _meta_tags(tree)
     _fill_metadata(page, tree, review, objects, meta)
     headlines = _headlines(tree, meta)
+    title_tag = _first_text(tree, "//title")
     sections = _sections(tree, objects, meta)
     icons = icon_rows(tree)
     container = review_container(tree)  # strips the page in place: metadata has been read
@@ -84,16 +85,21 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     page.rating_text_blocks = icons + review_blocks(container)
     page.body_text = main_text(_drop_bylines(tree), url)  # last: trafilatura prunes the tree it is given
     page.body_text = _with_review_body(page.body_text, review)
+    discussed = None
     if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
-        page.film_title = _quoted_title_in_text(page.body_text) or page.film_title
+        discussed = _headline_part_in_text(headlines, page.body_text)
+        page.film_title = (_quoted_title_in_text(page.body_text) or _credits_heading(page.rating_text_blocks)
+                           or discussed or page.film_title)
+        if page.outlet_rule == "title":  # the <title> part that is not the film's ("Zee News - Om Shanti Om")
+            page.outlet = bylines.title_outlet(title_tag, url, page.film_title) or page.outlet
     if page.film_title and page.film_year is None:
         page.film_year = _year_in_text(page.film_title, page.body_text)
-    _decide(page, url, review, objects, meta, headlines, sections)
+    _decide(page, url, review, objects, meta, headlines, sections, discussed == page.film_title and discussed)
     return page
 
 
 def _decide(page: ParsedPage, url: str, review: dict | None, objects: list[dict], meta: dict,
-            headlines: list[str], sections: list[str]) -> None:
+            headlines: list[str], sections: list[str], discussed: str | None = None) -> None:
     """Whether the page is a film review, from its evidence; the reject reason names what decided."""
     item = _first_dict(review.get("itemReviewed")) if review else None
     rating = extract_rating(page.structured_rating, page.structured_rating_rule, page.rating_text_blocks)
@@ -101,7 +107,7 @@ def _decide(page: ParsedPage, url: str, review: dict | None, objects: list[dict]
     types = [t for obj in objects for t in _type_names(obj)] + ([meta["og:type"]] if meta.get("og:type") else [])
     found = evidence.gather(url, headlines, sections, types, _type_names(item)[0] if item and _type_names(item) else None,
                             review is not None, printed, page.rating_text_blocks, page.film_title, page.outlet,
-                            page.body_text)
+                            page.body_text, discussed)
     page.review_evidence = found.film
     page.reject_reason = evidence.decide(found, len(page.body_text.split()))
     if page.reject_reason is None and not page.film_title:
@@ -185,7 +191,7 @@ def _html_tree(html: str):
 
 def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[dict], meta: dict) -> None:
     item = _first_dict(review.get("itemReviewed")) if review else None
-    page.headline = _first_text(tree, "//h1") or meta.get("og:title") or _first_text(tree, "//title")
+    page.headline = next(iter(_headlines(tree, meta)), None)
     page.film_title, page.film_year = _film_identity(item, _headlines(tree, meta), page.url)
     article = _article(tree)
     owner = functools.lru_cache(maxsize=1)(lambda: bylines.copyright_owner(tree))  # both finders may ask; scan once
@@ -220,7 +226,7 @@ def _headline_shape(headline: str) -> int:
             + bool(_YEAR_IN_PARENS.search(headline)))
 
 
-_REVIEW_WORD = re.compile(r"\breview(?:ed)?\b", re.I)
+_REVIEW_WORD = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b", re.I)
 _QUOTED_TITLE = re.compile(r"(?:^|[\s:(])[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»](?=$|[\s:,.!?)(–—|-])")
 _YEAR_IN_PARENS = re.compile(r"\((?:18|19|20)\d\d\)")
 
@@ -250,6 +256,30 @@ def _quoted_title_in_text(text: str) -> str | None:
     return None
 
 
+def _credits_heading(blocks: list[str]) -> str | None:
+    """The short line heading a credits block ('Om Shanti Om' above 'Director: Farah Khan')."""
+    for i, line in enumerate(blocks[1:40], 1):
+        if _CREDIT_START.match(line):
+            heading = blocks[i - 1].strip(" >|:")
+            words = heading.split()
+            if 1 <= len(words) <= 8 and heading[:1].isupper() and not _CREDIT_START.match(heading):
+                return heading
+            return None
+    return None
+
+
+_CREDIT_START = re.compile(r"(?:directed by|director|directors|starring|cast|written by|screenplay)\b\s*:?", re.I)
+
+
+def _headline_part_in_text(headlines: list[str], text: str) -> str | None:
+    """The headline part the text keeps naming ('Comfort Watches, Day Eighteen: Starship Troopers'): 3 times or more."""
+    parts = {p.strip(" '\"‘’“”") for h in headlines for p in _HEADLINE_PARTS.split(h)}
+    counted = [(text.count(p), p) for p in parts if 1 <= len(p.split()) <= 6 and p[:1].isupper()]
+    count, part = max(counted, default=(0, None))
+    return part if count >= 3 else None
+
+
+_HEADLINE_PARTS = re.compile(r"\s*[:|–—]\s+|\s+-\s+")
 _TEXT_QUOTE = re.compile(r"[\"“‘]([^\"“”‘’\n]{2,80}?)[\"”’]")
 
 
@@ -261,9 +291,16 @@ def _year_in_text(title: str, text: str) -> int | None:
 
 def _headlines(tree, meta: dict) -> list[str]:
     """The page's headlines, strongest first: its first h1s, og:title, twitter:title, <title>."""
-    found = [" ".join(h.text_content().split()) for h in _xpath("//h1")(tree)[:3]]
+    h1s = _xpath("//h1")(tree)[:3]
+    if len(h1s) > 1:  # a site's name set as an h1 in its page header comes after the article's own
+        h1s.sort(key=lambda h: bool(_SITE_HEADER(h)))
+    found = [" ".join(" ".join(_VISIBLE_TEXT(h)).split()) for h in h1s]
     found += [meta.get("og:title"), meta.get("twitter:title"), _first_text(tree, "//title")]
     return list(dict.fromkeys(h for h in found if h))
+
+
+_SITE_HEADER = etree.XPath("ancestor::header[not(ancestor::article)] | ancestor::*[@role='banner']")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
 
 
 def _sections(tree, objects: list[dict], meta: dict) -> list[str]:
@@ -286,7 +323,7 @@ _BREADCRUMBS = etree.XPath('//*[@class[contains(.,"breadcrumb") or contains(.,"k
 
 def _article(tree):
     """The page's main article before boilerplate is stripped: the wordiest <article>, else a Review/Article item, main, body."""
-    articles = _xpath("//article")(tree)
+    articles = [a for a in _xpath("//article")(tree) if "comment" not in f"{a.get('class', '')} {a.get('id', '')}".lower()]
     if articles:
         return max(articles, key=lambda a: len(a.text_content()))
     for xpath in ('//*[contains(@itemtype,"Review") or contains(@itemtype,"Article")]', "//main", "//body"):
@@ -311,6 +348,11 @@ _STAR_FILE = re.compile(r"(?:stars?|rating|rate)[_-]?(\d{1,2})(?:[_.-]?(5))?(?!\
 _RATING_ALT = re.compile(r"[★☆½*]|\bstars?\b|\d\s*(?:/|out of|of)\s*\d|^\s*[A-F][+-]?\s*$|\bgrade\b|\brating\b", re.I)
 
 
+def _token_tail(token: str, tail: str | None) -> str:
+    """A star glyph joins its row; a printed rating ('4 stars (out of 5)') stands on its own line."""
+    return token + (tail or "") if token in _GLYPHS else f"\n{token}\n{tail or ''}"
+
+
 def _images_as_text(container) -> None:
     """Rating images as text: their alt/title when it reads as a rating, else a star glyph from the file name.
 
@@ -323,12 +365,14 @@ def _images_as_text(container) -> None:
             glyphs[img.getparent()] = glyphs.get(img.getparent(), 0) + 1
     for img, token in tokens:
         if token and (token not in _GLYPHS or glyphs.get(img.getparent(), 0) >= 2):
-            img.tail = token + (img.tail or "") if token in _GLYPHS else f" {token} {img.tail or ''}"
+            img.tail = _token_tail(token, img.tail)
 
 
 _GLYPHS = ("★", "☆", "½")
 _ICON_ROW = etree.XPath('//*[@class[contains(translate(.,"RATINGSTAR","ratingstar"),"rating") or contains(translate(.,"STAR","star"),"star")]]'
                         '[count(*) >= 3]')
+_ROW_CLASS = re.compile(r"(?:^|[-_\s])(?:ratings?|stars?|score)(?:[-_\s]|$)", re.I)
+_MARK_WORDS = etree.XPath(".//text()[not(ancestor::svg)]")
 _ICON_FULL = re.compile(r"(?<!un)(?:rated|full|filled|on|active|checked|selected|yes|star-on|icon-star)(?![a-z])", re.I)
 _ICON_HALF = re.compile(r"half", re.I)
 
@@ -340,8 +384,9 @@ def icon_rows(tree) -> list[str]:
     lines = []
     for row in _ICON_ROW(tree):
         marks = [child for child in row if isinstance(child.tag, str)]
-        if len({m.tag for m in marks}) != 1 or len(marks) > 10 or _in_furniture(row):
-            continue
+        if (len({m.tag for m in marks}) != 1 or len(marks) > 10 or not _ROW_CLASS.search(row.get("class", ""))
+                or any("".join(_MARK_WORDS(m)).strip() for m in marks) or _in_furniture(row)):
+            continue  # icons are alike, wordless (an svg's title aside) and sit in a rating or stars box
         states = ["½" if _ICON_HALF.search(m.get("class", "")) else "★" if _ICON_FULL.search(m.get("class", "")) else "☆"
                   for m in marks]
         if "★" in states or "½" in states:
