@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -47,14 +48,14 @@ def _get(client: httpx.Client, path: str):
     return response.json() if response.status_code == 200 else None
 
 
-@pytest.fixture
-def prefect_api(tmp_path):
-    """A real Prefect server on a free loopback port with its own PREFECT_HOME."""
+@contextmanager
+def prefect_server(tmp_path: Path):
+    """A real Prefect server on a free loopback port with its own PREFECT_HOME; yields (client, env)."""
     home = tmp_path / "prefect-home"
     home.mkdir()
     port = _free_port()
     env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_API_URL=f"http://127.0.0.1:{port}/api")
+               PREFECT_API_URL=f"http://127.0.0.1:{port}/api", PREFECT_LOGGING_LEVEL="INFO")
     log = open(tmp_path / "server.log", "wb")
     server = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start",
                                "--host", "127.0.0.1", "--port", str(port)],
@@ -67,6 +68,13 @@ def prefect_api(tmp_path):
         client.close()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.fixture
+def prefect_api(tmp_path):
+    """A real Prefect server for one test."""
+    with prefect_server(tmp_path) as api:
+        yield api
 
 
 def test_serve_runs_a_scrape_from_the_api_and_keeps_the_schedule_after_sigterm(prefect_api, demo_server, tmp_path):
