@@ -117,7 +117,8 @@ def report(times: dict[str, list[float]], pages: int, warc_dir: Path) -> None:
     for name, values in times.items():
         print(f"  {name:14s} {statistics.median(values):.3f}  ({min(values):.3f}-{max(values):.3f})")
     ratio = paired("urllib3", "requests")
-    print(f"transport ratio urllib3/requests: {statistics.median(ratio):.2f} (per-round {min(ratio):.2f}-{max(ratio):.2f})")
+    print(f"transport ratio urllib3/requests: {statistics.median(ratio):.2f} "
+          f"(per-round {min(ratio):.2f}-{max(ratio):.2f})")
     warc, gzip = diff("urllib3+warc", "urllib3"), diff("requests+gzip", "requests")
     print(f"archive cost per page, ms: WARC {statistics.median(warc):.3f} ({min(warc):.3f}-{max(warc):.3f}); "
           f"old one-gzip-per-body {statistics.median(gzip):.3f} ({min(gzip):.3f}-{max(gzip):.3f})")

@@ -5,6 +5,8 @@ failed step leaves nothing half-written and a re-run starts from a clean state."
 from __future__ import annotations
 
 import contextvars
+import logging
+import sys
 import threading
 import time
 from datetime import date, datetime, timezone
@@ -19,6 +21,7 @@ from critics.tasks.warehouse import incremental, load, publish as publishing
 from critics.tasks.runtime import pool
 from critics.tasks.runtime.batch import Batch, fetch_batch, loaded_outcomes, parse_clean_extract
 from critics.tasks.acquire.discovery import Frontier, assign_urls, discover_source
+from critics.tasks.acquire import archive
 from critics.tasks.acquire.fetch import Fetcher
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.runtime import verdict
@@ -33,6 +36,10 @@ def begin_run(db: str, run_id: str, kind: str) -> str:
     """Record the run in the working database."""
     with load.open_work(db) as con:
         load.start_run(con, run_id, kind)
+        migrated = incremental.migrate_legacy_archive(con, load.legacy_archive_root(db), load.archive_root(db))
+    if migrated:
+        print(migrated, file=sys.stderr, flush=True)
+        logging.getLogger(__name__).info(migrated)
     return run_id
 
 
@@ -52,7 +59,13 @@ def discover_targets(config: Config, fetcher: Fetcher, urls: list[str] | None = 
 def record_discovery(db: str, run_id: str, frontier: Frontier) -> None:
     """Store outcomes settled during discovery (off-site, failed documents, over limit)."""
     with load.open_work(db) as con, load.transaction(con):
+        index_archive(con, db)  # robots.txt, sitemaps and feeds
         load.record_outcomes(con, run_id, frontier.outcomes)
+
+
+def index_archive(con, db: str) -> None:
+    """Index the WARC records this process wrote since the last call."""
+    load.record_archive(con, archive.open_archive(load.archive_root(db)))
 
 
 @task(name="skip_unchanged", cache_policy=NO_CACHE)
@@ -68,7 +81,7 @@ def skip_unchanged(db: str, run_id: str, frontier: Frontier, config: Config) -> 
 
 @task(name="fetch_pages", cache_policy=NO_CACHE, **FETCH_RETRIES)
 def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Batch:
-    """Conditional GETs for a batch; raw bytes archived by content hash."""
+    """Conditional GETs for a batch; every exchange written to the WARC archive."""
     with load.open_work(db) as con:
         batch.known = load.known_pages(con, [t.url for t in batch.targets])
     batch = fetch_batch(batch, fetcher, load.archive_root(db), concurrency)
@@ -103,6 +116,7 @@ def load_batch(db: str, run_id: str, batch: Batch) -> int:
     # raw.fetch_log never holds a batch's attempts twice.
     with load.open_work(db) as con, load.transaction(con):
         load.upsert_reviews(con, run_id, batch.reviews, batch.source_of, batch.hashes)
+        index_archive(con, db)
         load.record_fetches(con, run_id, batch.source_of, batch.results, batch.hashes)
         incremental.unpublish(con, gone)
         load.record_outcomes(con, run_id, incremental.mark_removed(loaded_outcomes(batch), gone))

@@ -1,4 +1,5 @@
-"""The WARC archive: records standard tools read (warcio check, ArchiveIterator), revisits, rotation, threads, crashes."""
+"""The WARC archive: records standard tools read (warcio check, ArchiveIterator), revisits, rotation, threads and
+crashes."""
 from __future__ import annotations
 
 import hashlib
@@ -107,7 +108,8 @@ def test_threads_share_one_writer_without_interleaving(tmp_path):
 
     def work(worker: int) -> None:
         for i in range(25):
-            written.extend(archive.write(exchange(url=f"http://a.test/{worker}/{i}", body=f"{worker}:{i}".encode() * 300)))
+            body = f"{worker}:{i}".encode() * 300
+            written.extend(archive.write(exchange(url=f"http://a.test/{worker}/{i}", body=body)))
 
     threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
     for thread in threads:

@@ -29,7 +29,7 @@ ENCODED = {  # path -> (body, Content-Encoding) as hostile or sloppy servers sen
     "/gzip-identity": (gzip.compress(PLAIN), "gzip, identity"), "/upper-gzip": (gzip.compress(PLAIN), "GZIP"),
     "/truncated-gzip": (gzip.compress(PLAIN * 50)[:60], "gzip"), "/double-gzip": (gzip.compress(gzip.compress(PLAIN)), "gzip, gzip"),
 }
-REDIRECTS = {"/r1": "/r2", "/r2": "/r3", "/loop-a": "/loop-b", "/loop-b": "/loop-a", "/away": "http://other.example/x"}
+REDIRECTS = {"/bad-location": "http://[::1", "/r1": "/r2", "/r2": "/r3", "/loop-a": "/loop-b", "/loop-b": "/loop-a", "/away": "http://other.example/x"}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -377,3 +377,9 @@ def test_an_unexpected_error_is_a_rejected_result_with_its_reason(server, fetche
     monkeypatch.setattr(fetcher, "_attempt", lambda *args: 1 / 0)
     result = fetcher.get(f"http://{server[0]}/page")
     assert (result.outcome, result.reason) == ("rejected", "fetch failed: ZeroDivisionError: division by zero")
+
+
+def test_a_redirect_to_a_malformed_url_is_rejected_with_the_reason(server, fetcher):
+    """Found by the property test: urljoin raised ValueError ('Invalid IPv6 URL') out of the redirect loop."""
+    result = fetcher.get(f"http://{server[0]}/bad-location")
+    assert (result.outcome, result.reason) == ("rejected", "redirect to a malformed URL: http://[::1")

@@ -94,7 +94,8 @@ class Handler(socketserver.BaseRequestHandler):
                     return
                 request += chunk
             path = request.split(b" ", 2)[1]
-            answer = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n" if path == b"/robots.txt" else self.server.response
+            no_robots = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+            answer = no_robots if path == b"/robots.txt" else self.server.response
             self.request.sendall(answer)
             self.request.shutdown(socket.SHUT_WR)
         except OSError:

@@ -133,7 +133,8 @@ def test_a_missing_warc_file_is_a_rejected_page_with_the_reason(site, tmp_path):
     rows[0]["file_name"] = "gone.warc.gz"
     config = Config.model_construct(sources=[])
     batch = incremental.archive_batch(rows, load.archive_root(db), config)
-    assert batch.fetched == [] and batch.outcomes[0][2:] == ("rejected", f"archived bytes {rows[0]['sha256'][:12]} missing")
+    assert batch.fetched == []
+    assert batch.outcomes[0][2:] == ("rejected", f"archived bytes {rows[0]['sha256'][:12]} missing")
     fetcher.close()
 
 

@@ -183,7 +183,8 @@ class WarcArchive:
 
     def _warcinfo(self) -> bytes:
         info = {"software": SOFTWARE, "format": f"WARC File Format {WARC_VERSION}",
-                "description": "critics raw archive: HTTP bodies stored decoded; X-Archive-Orig-* keep the wire framing"}
+                "description": "critics raw archive: HTTP bodies stored decoded; "
+                               "X-Archive-Orig-* headers keep the wire framing"}
         buffer = io.BytesIO()
         self._builder._write_warc_record(_Gzip(buffer, False), self._builder.create_warcinfo_record(self._name, info))
         return buffer.getvalue()

@@ -132,6 +132,12 @@ class Fetcher:
         self._lock = threading.Lock()
         self._robots_lock = threading.Lock()
 
+    def use_archive(self, archive) -> None:
+        """Write every exchange to this archive from now on, unless one is set already (a method, so that
+        wrappers of the fetcher pass it through)."""
+        if self.archive is None:
+            self.archive = archive
+
     def close(self) -> None:
         """Release pooled connections."""
         self.pool.clear()
@@ -227,7 +233,7 @@ class Fetcher:
                 return response, exchange
             _finish(response, True)
             self._archive(exchange, b"", None, None)
-            url = urljoin(url, _location(location))
+            url = _redirect_target(url, location)
             refusal = self.scope.refusal(url)
             if refusal:
                 raise Refused(f"redirect out of scope ({refusal}): {url[:200]}")
@@ -348,6 +354,8 @@ def parse_retry_after(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000" or no zone: HTTP dates are GMT
+        when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - _now()).total_seconds())
 
 
@@ -425,6 +433,14 @@ def _exchange(url: str, sent: dict, response: HTTPResponse, started_at: datetime
         reason=response.reason or "", http_version=f"HTTP/{version // 10}.{version % 10}",
         headers=list(response.headers.items()), peer_address=getattr(response.connection, "peer_address", None),
         started_at=started_at)
+
+
+def _redirect_target(url: str, location: str) -> str:
+    """The absolute URL a Location header points to; Refused when it cannot be one (`http://[::1`)."""
+    try:
+        return urljoin(url, _location(location))
+    except ValueError:
+        raise Refused(f"redirect to a malformed URL: {location[:200]}") from None
 
 
 def _location(value: str) -> str:

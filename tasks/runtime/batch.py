@@ -53,8 +53,7 @@ class Batch:
 
 def fetch_batch(batch: Batch, fetcher: Fetcher, archive_root: Path, concurrency: int = 4) -> Batch:
     """Fetch conditionally (every exchange written to the WARC archive), and settle unchanged and failed URLs."""
-    if fetcher.archive is None:
-        fetcher.archive = archive.open_archive(archive_root)
+    fetcher.use_archive(archive.open_archive(archive_root))
 
     def one(target: Target) -> FetchResult:
         state = batch.known.get(target.url, {})

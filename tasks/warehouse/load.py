@@ -32,8 +32,29 @@ def work_path(db_path: str | Path) -> Path:
 
 
 def archive_root(db_path: str | Path) -> Path:
-    """Folder of the content-addressed raw archive for this database."""
+    """Folder of the WARC raw archive (*.warc.gz) for this database."""
+    return Path(db_path).parent / "warc"
+
+
+def legacy_archive_root(db_path: str | Path) -> Path:
+    """Folder of the pre-WARC archive (one gzip per body, by hash), migrated once into the WARC archive."""
     return Path(db_path).parent / "raw"
+
+
+def record_archive(con, archive) -> None:
+    """Index in raw.warc_records what the WARC archive (tasks/acquire/archive) wrote since the last call.
+
+    If the insert fails the entries go back to the archive for the next call."""
+    entries = archive.drain()
+    if not entries:
+        return
+    try:
+        con.register("warc_index", pl.DataFrame([vars(e) for e in entries], schema=_WARC_SCHEMA).to_arrow())
+        con.execute("INSERT INTO raw.warc_records BY NAME SELECT * FROM warc_index ON CONFLICT DO NOTHING")
+        con.unregister("warc_index")
+    except Exception:
+        archive.pending[:0] = entries
+        raise
 
 
 @contextmanager
@@ -266,6 +287,9 @@ ON CONFLICT (url) DO UPDATE SET
 _ATTEMPT_SCHEMA = {"run_id": pl.String, "url": pl.String, "attempt": pl.Int32, "http_status": pl.Int32,
                    "byte_count": pl.Int64, "elapsed_ms": pl.Float64, "outcome": pl.String,
                    "fetched_at": pl.Datetime("us", "UTC")}
+_WARC_SCHEMA = {"url": pl.String, "captured_at": pl.Datetime("us", "UTC"), "record_type": pl.String,
+                "http_status": pl.Int32, "digest": pl.String, "file_name": pl.String, "record_offset": pl.Int64,
+                "record_length": pl.Int64}
 _PAGE_SCHEMA = {"url": pl.String, "source": pl.String, "canonical_url": pl.String, "sha256": pl.String,
                 "etag": pl.String, "last_modified": pl.String, "http_status": pl.Int32, "content_type": pl.String,
                 "fetched_at": pl.Datetime("us", "UTC"), "is_removed": pl.Boolean}
