@@ -45,3 +45,17 @@ class Reason(StrEnum):
     DISCOVERY_DOCUMENT = "discovery document"  # "discovery document: <reason>", "discovery document unreadable: ..."
     OVER_MAX_PAGES = "over max_pages"  # "over max_pages (<n>) for this run"
     REMOVED = "removed"  # "removed (<reason>)": the page answered 404 or 410
+    REDIRECT_OUT_OF_SCOPE = "redirect out of scope"  # "redirect out of scope (<refusal>): <url>"
+    OFF_SITE_HOST = "off-site host"  # "off-site host <host>"
+    # the parser's (tasks/text): a page that is no usable review
+    NESTED_TOO_DEEPLY = "page nested too deeply"  # "... to parse"
+    NOT_PARSEABLE = "not parseable as HTML"
+    NO_FILM_TITLE = "no film title found"
+    NO_REVIEW_TEXT = "no review text"
+    NOT_A_FILM_REVIEW = "not a film review"  # "not a film review (<evidence>)"
+
+
+# Rejections the pipeline chose (robots.txt, scope, limits, not a review page), not failures of a source.
+REFUSALS = (Reason.ROBOTS_DISALLOWS, Reason.OUT_OF_SCOPE, Reason.REDIRECT_OUT_OF_SCOPE, "off-site",
+            Reason.OVER_MAX_PAGES, Reason.NO_REVIEW_TEXT, Reason.NO_FILM_TITLE, Reason.NOT_A_FILM_REVIEW,
+            Reason.NESTED_TOO_DEEPLY, Reason.NOT_HTML)
