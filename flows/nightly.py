@@ -24,7 +24,7 @@ from critics.schemas.config import DEFAULT_DB, Config, ConfigError, check_url, l
 from critics.tasks.acquire.discovery import assign_urls
 from critics.tasks.acquire.fetch import Fetcher
 from critics.tasks.runtime.batch import Batch, loaded_outcomes
-from critics.tasks.runtime.loop import fetched_ahead, run_batches
+from critics.tasks.runtime.loop import run_batches
 from critics.tasks.runtime.runlock import RunLockedError, writer_lock
 from critics.tasks.runtime.verdict import RunFailed, Verdict, counts_line
 from critics.tasks.warehouse.load import held_open
@@ -195,11 +195,6 @@ def make_fetcher(config: Config, urls: list[str] | None = None) -> Fetcher:
         for start in list(source.start_urls) + list(urls or []):
             rates.setdefault(urlsplit(start).netloc.lower(), source.requests_per_second)
     return Fetcher(config.fetch, rates)
-
-
-def fetched_batches(db: str, frontier, fetcher: Fetcher, config: Config, fetch=fetch_pages):
-    """Fetched batches in order, one fetched ahead (kept for the benchmark until it calls run_batches)."""
-    return fetched_ahead(frontier.targets, config.batch_size, lambda targets: fetch(db, Batch(targets), fetcher, 4))
 
 
 def new_run_id(kind: str) -> str:
