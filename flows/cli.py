@@ -132,6 +132,25 @@ def cmd_catalogue_import(args) -> int:
     return 0
 
 
+def cmd_sql(args) -> int:
+    """SQL against the published file, read-only: QUERY's results, or an interactive prompt without one."""
+    from critics.tasks.warehouse import query
+
+    db = Path(args.db).expanduser() if args.db else default_db()
+    try:
+        with query.connect(db) as con:
+            if args.query is None:
+                return query.interactive(con, sys.stdin, sys.stdout, sys.stderr, args.format,
+                                         history=db.parent / ".critics_sql_history")
+            query.run_sql(con, args.query, sys.stdout, args.format)
+            sys.stdout.flush()
+    except query.QueryError as exc:
+        raise UsageError(str(exc)) from None
+    except BrokenPipeError:  # `critics sql ... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def check_unlocked(db: Path) -> None:
     """A clear one-line error when another run is writing this database."""
     from critics.tasks.runtime.runlock import RunLockedError, check_unlocked as probe
@@ -282,6 +301,13 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("config-schema", parents=[common], help="print the JSON Schema of the config file (for editors)")
     schema.add_argument("--out", help="file to write the schema to (default: standard output)")
     schema.set_defaults(handler=cmd_config_schema)
+    sql = commands.add_parser("sql", parents=[common], help="run SQL read-only against the published file "
+                              "(without QUERY: an interactive prompt)")
+    sql.add_argument("query", nargs="?", metavar="QUERY", help="SQL to run; several statements separated by ';'")
+    sql.add_argument("--db", help="published DuckDB file (default: critics.duckdb in the data folder)")
+    sql.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
+                     help="how to print the rows (default: an aligned table)")
+    sql.set_defaults(handler=cmd_sql)
     catalogue = commands.add_parser("catalogue", help="IMDb's non-commercial dataset files (see README)")
     catalogue_commands = catalogue.add_subparsers(dest="action", required=True)
     importing = catalogue_commands.add_parser("import", parents=[common], help="import the *.tsv.gz files in DIR")

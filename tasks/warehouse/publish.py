@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from critics.schemas.config import Config
+from critics.tasks.warehouse import exports
 from critics.tasks.warehouse.consensus import MAX_CITATIONS_PER_CLAIM, AspectStat, Evidence, build_consensus
 from critics.tasks.runtime.faults import pause_point
 from critics.tasks.extract.films import resolve_films
@@ -23,6 +24,9 @@ PUBLIC_TABLES = ("films", "film_aliases", "reviews", "chunks", "mentions", "film
                  "film_people", "consensus_history", "critic_stats", "consensus_citations", "critic_aliases")
 MIN_SCORED_FOR_LABEL = 4  # no Metacritic-style label under this many scored reviews
 NIGHT_STARTS_AT_HOUR = 12  # a publish night runs from local noon to the next local noon
+# The published file is written in DuckDB 1.4's storage format, which DuckDB 1.4 and later (the 1.x CLI, BI tools and
+# notebooks on 1.x) open; the working file stays in the newest format. Nothing the public tables use needs newer.
+SNAPSHOT_STORAGE_VERSION = "v1.4.0"
 PUBLISH_LAYERS = ("intermediate", "marts")  # schemas/ folders publish builds; raw and staging belong to the load
 
 
@@ -85,7 +89,7 @@ def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[
     db_path = Path(db_path)
     tmp = db_path.with_name(db_path.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{_sql_path(tmp)}' AS snap")
+    con.execute(f"ATTACH '{_sql_path(tmp)}' AS snap (STORAGE_VERSION '{SNAPSHOT_STORAGE_VERSION}')")
     try:
         for table in tables:
             con.execute(f"CREATE TABLE snap.main.{table} AS SELECT * FROM {table}")
@@ -99,6 +103,17 @@ def snapshot(con, db_path: str | Path, run_id: str | None = None, tables: tuple[
     _fsync(tmp)
     os.replace(tmp, db_path)
     return db_path
+
+
+def publish_files(con, db_path: str | Path, run_id: str | None = None, export_dir: str | Path | None = None) -> Path:
+    """The snapshot and the Parquet exports beside it, swapped in together; Parquet and CSV in export_dir when set."""
+    folder = exports.exports_dir(db_path)
+    staged = exports.stage_parquet(con, folder, PUBLIC_TABLES)  # before the swap: a failed export keeps the old night
+    snapshot(con, db_path, run_id)
+    exports.swap_in(staged, folder)
+    if export_dir:
+        exports.export_tables(con, export_dir, PUBLIC_TABLES)
+    return Path(db_path)
 
 
 def consensus_table(con) -> pl.DataFrame:
