@@ -112,7 +112,7 @@ def extract_rating(structured: dict | None, structured_rule: str | None, text_bl
     if labelled:
         return labelled
     return (_from_star_rows(blocks, default_best) or _from_closing(blocks, default_best)
-            or _from_short_lines(blocks, default_best) or fallback or junk)
+            or _from_short_lines(blocks, default_best) or _from_given_number(blocks, default_best) or fallback or junk)
 
 
 # --- printed-string parsers: each returns a Rating or None when its shape does not match ---
@@ -294,6 +294,21 @@ def _from_short_lines(blocks: list[str], default_best: float | None) -> Rating |
     return None
 
 
+_GIVEN_NUMBER = re.compile(r"\b(?:i|we)(?:'m|’m| am)?(?:\s+going\s+to|'d|’d|\s+would|\s+will)?\s+(?:give|rate|score)\s+"
+                           r"[^.!?]{1,60}?\s+an?\s+(?P<num>\d{1,2}(?:\.\d)?)(?!\s*(?:/|out of|of|%|stars?|\.\d))", re.I)
+
+
+def _from_given_number(blocks: list[str], default_best: float | None) -> Rating | None:
+    """'I'm going to give 12 Strong a 5.5 at best': a number above 5 (or with a decimal over 5) given out of 10."""
+    for block in reversed(blocks):
+        m = _GIVEN_NUMBER.search(block)
+        value = _to_float(m["num"]) if m else None
+        scale = default_best or (10.0 if value is not None and 5 < value <= 10 else None)
+        if value is not None and scale:
+            return Rating(m["num"], _score(value, scale), f"x/{_fmt(scale)}" + ("" if default_best else " assumed"), "given_number")
+    return None
+
+
 def _from_closing(blocks: list[str], default_best: float | None) -> Rating | None:
     """'I give it 7 out of 10.' anywhere, or '7 out of 10.' closing one of the last 3 blocks; the last wins."""
     for i, block in enumerate(reversed(blocks)):
@@ -357,7 +372,7 @@ def _to_float(value) -> float | None:
 
 
 def _score(num: float, den: float) -> float:
-    return round(100.0 * num / den, 1)
+    return round(100.0 * (num / den), 1)  # divide first: 100 * 1.8e306 overflows to inf
 
 
 def _fmt(x: float) -> str:

@@ -21,7 +21,7 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenews", "opi
                   "webpage", "itempage", "creativework", "review", "criticreview", "userreview"}
 _SITE_TYPES = {"organization", "newsmediaorganization", "corporation", "website"}
 _AUTHOR_META = ("author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "dc.contributor",
-                "article:author", "byl", "cxenseparse:author", "twitter:data1")
+                "article:author", "og:article:author", "byl", "cxenseparse:author")
 _OUTLET_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name",
                 "twitter:app:name:iphone", "cxenseparse:site", "publisher", "dc.publisher")
 _LEAD = re.compile(r"^(?:(?:review(?:ed)?|words|written|posted|story|text|article|a review)\s+by|by|critic|reviewer|"
@@ -55,6 +55,7 @@ def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], 
         (lambda: _author_names(_main_article(objects)), "jsonld_article"),
         (lambda: _byline_elements(article), "byline"),
         *[(lambda k=k: [meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
+        (lambda: [meta.get("twitter:data1")] if "by" in meta.get("twitter:label1", "").lower() else [], "meta:twitter"),
         (lambda: _text_bylines(article), "text_byline"),
         (lambda: _meta_lines(article), "byline_meta"),
         (lambda: _signoffs(article), "signoff"),
@@ -77,6 +78,7 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
     candidates += [(meta.get(k), k) for k in _OUTLET_META]
     owner = owner or (lambda: copyright_owner(tree))
     candidates += [(_site_object(objects), "jsonld_site"), (title_outlet(title, url, headline), "title"),
+                   (lambda: _site_heading(tree, headline), "site_heading"),
                    (lambda: None if clean_name(owner()) else owner(), "copyright")]  # a person's name is the critic's
     for value, rule in candidates:
         name = _clean_outlet(value() if callable(value) else value)
@@ -125,6 +127,21 @@ def title_outlet(title: str | None, url: str, headline: str | None) -> str | Non
     if re.search(r"\breview|\d", last, re.I) or _squash(last) == _squash(parts[0]):
         return None
     return last if len(last.split()) <= 6 else None
+
+
+_SITE_HEADING = etree.XPath('//header[not(ancestor::article)]//*[self::h1 or self::h2 or self::p or self::div][a][1]'
+                            ' | //*[@class[contains(.,"site-title") or contains(.,"site-name") or contains(.,"logo")'
+                            ' or contains(.,"brand")]][not(ancestor::article)]')
+
+
+def _site_heading(tree, headline: str | None) -> str | None:
+    """The site's name as its page header prints it: a heading linking home, a site-title or logo (its alt text)."""
+    for element in _SITE_HEADING(tree)[:4]:
+        text = " ".join(element.text_content().split()) or next(
+            (img.get("alt", "") for img in element.iter("img") if img.get("alt")), "")
+        if text and len(text.split()) <= 6 and (not headline or _squash(text) != _squash(headline)):
+            return text
+    return None
 
 
 def site_domain(url: str) -> str:

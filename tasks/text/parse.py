@@ -83,8 +83,10 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     _images_as_text(container)
     _fill_rating(page, container, review)
     page.rating_text_blocks = icons + review_blocks(container)
+    page.credits = list(dict.fromkeys(page.credits + printed_credits(page.rating_text_blocks)))
     page.body_text = main_text(_drop_bylines(tree), url)  # last: trafilatura prunes the tree it is given
     page.body_text = _with_review_body(page.body_text, review)
+    page.credits = list(dict.fromkeys(page.credits + credits_in_text(page.body_text)))
     discussed = None
     if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
         discussed = _headline_part_in_text(headlines, page.body_text)
@@ -254,6 +256,48 @@ def _quoted_title_in_text(text: str) -> str | None:
         if title[:1].isupper() and len(title.split()) <= 8 and text.count(title) >= 2:
             return title
     return None
+
+
+def printed_credits(blocks: list[str]) -> list[Credit]:
+    """People a printed credits block names: 'Director: X', 'Directed by X', 'Cast: A, B and C', 'Starring ...'."""
+    credits = []
+    for line in blocks:
+        m = _CREDIT_LINE.match(line) if len(line.split()) <= 40 else None
+        if m:
+            role = _CREDIT_ROLES[m["label"].lower().split()[0]]
+            credits += [Credit(name, role) for name in _credited_names(m["names"])]
+    return credits
+
+
+_CREDIT_ROLES = {"director": "director", "directors": "director", "directed": "director", "written": "writer",
+                 "writer": "writer", "writers": "writer", "screenplay": "writer", "cast": "actor", "starring": "actor",
+                 "stars": "actor", "with": "actor"}
+_CREDIT_LINE = re.compile(r"\s*(?P<label>directed by|director|directors|written by|writers?|screenplay(?: by)?|cast|"
+                          r"starring|stars|with)\s*[:\-–—]?\s*(?P<names>[A-ZÀ-Þ].*)$", re.I)
+_CREDIT_NAME = re.compile(r"^(?:[A-ZÀ-Þ][\w'’.-]*\.?\s+){1,3}[A-ZÀ-Þ][\w'’-]+$")
+
+
+def credits_in_text(text: str) -> list[Credit]:
+    """Credits a review prints in its prose: 'Jane (Katherine Heigl)', 'director King Vidor', 'written by X'."""
+    credits = [Credit(m["name"], "actor") for m in _ACTOR_IN_PARENS.finditer(text)]
+    credits += [Credit(m["name"], _CREDIT_ROLES.get(m["role"].lower().split()[0], "director"))
+                for m in _ROLE_THEN_NAME.finditer(text)]
+    return [c for c in dict.fromkeys(credits) if c.name.split()[0] not in _NOT_GIVEN]
+
+
+_NAME_WORDS = r"[A-ZÀ-Þ][\w'’-]+(?:\s+(?:[A-Z]\.\s*)*[A-ZÀ-Þ][\w'’-]+){1,2}"
+_ACTOR_IN_PARENS = re.compile(rf"\((?P<name>{_NAME_WORDS})(?=[,;)]|\s+as\b)")
+_ROLE_THEN_NAME = re.compile(rf"\b(?P<role>directed by|written by|director|screenwriter|writer-director|filmmaker)\s+"
+                             rf"(?P<name>{_NAME_WORDS})\b")
+_NOT_GIVEN = {"The", "A", "An", "In", "On", "At", "For", "And", "But", "This", "That", "His", "Her", "Their", "It", "See",
+              "Rated", "Running", "Directed", "Starring", "From", "With", "By", "Photo", "Image", "Courtesy", "Warner"}
+
+
+def _credited_names(text: str) -> list[str]:
+    """'Shah Rukh Khan, Deepika Padukone and Arjun Rampal (as Mukesh)' -> the names, each 2-4 capitalised words."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    parts = re.split(r"\s*[,;/]\s*|\s+(?:and|&)\s+", text)
+    return [" ".join(p.split()) for p in parts if _CREDIT_NAME.match(" ".join(p.split()))]
 
 
 def _credits_heading(blocks: list[str]) -> str | None:
