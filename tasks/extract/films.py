@@ -15,6 +15,7 @@ _REVIEW_PREFIX = re.compile(r"^(?:(?:film|movie|tv|cinema|new|capsule|quick|mini
                             r"streaming|festival|review)\s+)*(?:review(?:ed)?s?|reaction)\s*(?:[:\-–—|]\s*|of\s+)", re.I)
 _REVIEW_SUFFIX = re.compile(r"\s*[:\-–—|,]?\s*(?:\((?:film|movie)?\s*review\)|\b(?:film|movie|dvd|blu-ray)?\s*"
                             r"(?:review(?:ed)?s?|reaction))\s*$", re.I)
+_CJK_TITLE = re.compile(r"《([^》]{1,40})》")
 _REVIEW_OF = re.compile(r"\breview\s+of\s+(.+)$", re.I)
 _PRINTED_DATE = re.compile(r"\s*[,|–—-]\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\s*$|\s*[|–—]\s.*$")
 _YEAR = re.compile(r"\s*[\(\[]((?:18|19|20)\d\d)[\)\]]\s*")
@@ -34,7 +35,7 @@ def parse_headline(headline: str | None) -> tuple[str | None, int | None]:
     if not headline or not headline.strip():
         return None, None
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", headline)).strip()
-    quoted = _quoted_title(text)
+    quoted = _quoted_title(text) or next(iter(_CJK_TITLE.findall(text)), None)  # 《流浪地球》影评
     review_of = _REVIEW_OF.search(text)  # "Flak Magazine: Review of Sunshine State, 8-9-02"
     part = quoted or (_PRINTED_DATE.sub("", review_of.group(1)) if review_of else _title_part(text))
     year_match = _YEAR.search(quoted and text or part) or _YEAR.search(text)

@@ -72,7 +72,8 @@ def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], 
 
 
 def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], title: str | None, tree, url: str,
-                headline: str | None, owner: Callable[[], str | None] | None = None) -> tuple[str | None, str]:
+                headline: str | None, owner: Callable[[], str | None] | None = None,
+                critic: str | None = None) -> tuple[str | None, str]:
     """The outlet's name and the rule that found it; the site's domain when nothing on the page names it."""
     candidates = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
     candidates += [(meta.get(k), k) for k in _OUTLET_META]
@@ -82,6 +83,8 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
                    (lambda: None if clean_name(owner()) else owner(), "copyright")]  # a person's name is the critic's
     for value, rule in candidates:
         name = _clean_outlet(value() if callable(value) else value)
+        if critic and name and _squash(name.rstrip(".")) == _squash(critic.rstrip(".")):
+            continue  # a blog names its author as publisher
         if name and not name.lower().startswith(("http:", "https:")):
             return name.removeprefix("www."), rule
     return site_domain(url), "domain"
@@ -93,7 +96,8 @@ def clean_name(raw: str | None) -> str | None:
         return None
     text = " ".join(raw.replace("\xa0", " ").split())
     text = _LEAD.sub("", text)
-    text = _CUT.split(text, maxsplit=1)[0].strip(" .:-–—")
+    text = _CUT.split(text, maxsplit=1)[0].strip(" :-–—")
+    text = text if re.search(r"\s[A-Z]\.$", text) else text.rstrip(".")  # 'George S.' keeps its initial's stop
     text = _LEAD.sub("", text)
     words = text.split()
     junk = junk_words()
@@ -171,7 +175,10 @@ def _publisher(obj: dict | None) -> str | None:
     if not obj:
         return None
     value = obj.get("publisher") or obj.get("sourceOrganization")
-    return _name(value[0] if isinstance(value, list) and value else value)
+    value = value[0] if isinstance(value, list) and value else value
+    if isinstance(value, dict) and "person" in _types(value):  # a blog's publisher is its author, not an outlet
+        return None
+    return _name(value)
 
 
 def _site_object(objects: list[dict]) -> str | None:

@@ -18,7 +18,7 @@ from critics.schemas.paths import package_data
 
 MIN_CAPSULE_WORDS = 10  # a capsule with evidence loads from here (real capsules run 15-40 words)
 MIN_UNMARKED_WORDS = 50  # below this, a page without evidence reads as having no review text at all
-_REVIEW_HEADLINE = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b|\bcapsule\b|\bcritic'?s'? pick\b|\bverdict\b", re.I)
+_REVIEW_HEADLINE = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b|影评|影評|观后感|觀後感|\bcapsule\b|\bcritic'?s'? pick\b|\bverdict\b", re.I)
 _QUOTED = re.compile(r"[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»]")
 _CREDIT_LINE = re.compile(r"^\s*(?P<label>[a-z][a-z .'&]{1,24}?)\s*(?::|\s+by\b|\s(?=[A-Z0-9]))", re.I)
 _RUNTIME = re.compile(r"\b\d{2,3}\s*(?:min(?:ute)?s?|mins)\b|\b\d\s*(?:hrs?|hours?)\.?\s*\d{1,2}\s*(?:min(?:ute)?s?|m)\b", re.I)
@@ -28,6 +28,7 @@ _SEGMENT_WORDS = re.compile(r"[a-z0-9&']+")
 # A headline that is a film's title and year and nothing else: "'The Harvest' (2024)", "The Harvest (2024)".
 _FILM_HEADLINE = re.compile(r"[\"“‘']?[^\"“”‘’|:]{1,80}?[\"”’']?\s*\((?:18|19|20)\d\d\)")
 _OPENING_CHARS = 600
+_DATED_TITLE = re.compile(r"\w\s*\((?:18|19|20)\d\d\)")
 _WORDS = re.compile(r"[a-z][a-z-]*")
 _REVIEW_SAID = re.compile(r"\b(?:my|this|our|the full)\s+(?:film\s+|movie\s+)?review\b|\breview(?:ing)?\s+of\s+[\"“‘']", re.I)
 
@@ -70,6 +71,14 @@ def gather(url: str, headlines: list[str], sections: list[str], types: list[str]
     return evidence
 
 
+def word_count(text: str) -> int:
+    """Words of a text: whitespace-separated tokens, with Chinese, Japanese and Korean counted two characters a word."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def decide(evidence: Evidence, word_count: int) -> str | None:
     """The reject reason for a page with this evidence and this many words of text, or None when it loads."""
     # a capsule loads on strong evidence (markup, rating, headline, credits); a URL or section alone needs a full text
@@ -102,6 +111,8 @@ def _film_evidence(evidence: Evidence, lex: dict, url: str, headlines: list[str]
         found.append((2, f"review headline {_clip(headline)!r}"))
     elif headlines and _FILM_HEADLINE.fullmatch(headlines[0].strip()):
         found.append((2, f"headline names a film {_clip(headlines[0])!r}"))
+    elif headlines and _DATED_TITLE.search(headlines[0]):  # "Great Moments in Sports Cinema: Rudy (1993)": weak
+        found.append((1, f"headline dates a film {_clip(headlines[0])!r}"))
     credits = credits_labels(blocks)
     if len(credits) >= 2:
         found.append((2, f"credits block ({', '.join(credits[:3])})"))

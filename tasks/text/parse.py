@@ -90,10 +90,13 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     discussed = None
     if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
         discussed = _headline_part_in_text(headlines, page.body_text)
-        page.film_title = (_quoted_title_in_text(page.body_text) or _credits_heading(page.rating_text_blocks)
-                           or discussed or page.film_title)
-        if page.outlet_rule == "title":  # the <title> part that is not the film's ("Zee News - Om Shanti Om")
-            page.outlet = bylines.title_outlet(title_tag, url, page.film_title) or page.outlet
+        page.film_title = (discussed or _quoted_title_in_text(page.body_text)
+                           or _credits_heading(page.rating_text_blocks) or page.film_title)
+    elif page.film_title and ": " in page.film_title and page.film_title not in page.body_text:
+        tail = page.film_title.rsplit(": ", 1)[1]  # "Great Moments in Sports Cinema: Rudy": the text says "Rudy"
+        page.film_title = tail if page.body_text.count(tail) >= 2 else page.film_title
+    if page.outlet_rule == "title":  # the <title> part that is not the film's ("Zee News - Om Shanti Om")
+        page.outlet = bylines.title_outlet(title_tag, url, page.film_title) or page.outlet
     if page.film_title and page.film_year is None:
         page.film_year = _year_in_text(page.film_title, page.body_text)
     _decide(page, url, review, objects, meta, headlines, sections, discussed == page.film_title and discussed)
@@ -111,7 +114,7 @@ def _decide(page: ParsedPage, url: str, review: dict | None, objects: list[dict]
                             review is not None, printed, page.rating_text_blocks, page.film_title, page.outlet,
                             page.body_text, discussed)
     page.review_evidence = found.film
-    page.reject_reason = evidence.decide(found, len(page.body_text.split()))
+    page.reject_reason = evidence.decide(found, evidence.word_count(page.body_text))
     if page.reject_reason is None and not page.film_title:
         page.reject_reason = "no film title found"
 
@@ -199,7 +202,7 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[di
     owner = functools.lru_cache(maxsize=1)(lambda: bylines.copyright_owner(tree))  # both finders may ask; scan once
     page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree, owner)
     page.outlet, page.outlet_rule = bylines.find_outlet(objects, review, meta, _first_text(tree, "//title"), tree,
-                                                        page.url, page.headline, owner)
+                                                        page.url, page.headline, owner, page.critic)
     page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
                                    or _first_attr(tree, "//time/@datetime")) or guess_page_date(tree)
     page.credits = _credits(item) if item else []
@@ -228,8 +231,8 @@ def _headline_shape(headline: str) -> int:
             + bool(_YEAR_IN_PARENS.search(headline)))
 
 
-_REVIEW_WORD = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b", re.I)
-_QUOTED_TITLE = re.compile(r"(?:^|[\s:(])[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»](?=$|[\s:,.!?)(–—|-])")
+_REVIEW_WORD = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b|影评|影評", re.I)
+_QUOTED_TITLE = re.compile(r"(?:^|[\s:(])[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»](?=$|[\s:,.!?)(–—|-])|《[^》]{1,40}》")
 _YEAR_IN_PARENS = re.compile(r"\((?:18|19|20)\d\d\)")
 
 
