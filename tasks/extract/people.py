@@ -36,9 +36,12 @@ def catalogue_credit(name: str, category: str | None, characters: str | None) ->
 
 
 def credits_key(credits: Iterable[Credit]) -> str:
-    """Fingerprint of a credit set (order-free): mentions need recomputing when it changes."""
-    rows = sorted({(c.name, c.role, c.character or "") for c in credits})
-    return hashlib.sha1(json.dumps(rows).encode("utf-8")).hexdigest()[:16]
+    """Fingerprint of a credit set (order-free): mentions need recomputing when it changes.
+
+    md5 of the distinct 'name US role US character' lines, sorted, joined by RS: the SQL in
+    tasks/warehouse/pooled_mentions.py computes the same key from staging.credits."""
+    lines = sorted({f"{c.name}\x1f{c.role}\x1f{c.character or ''}" for c in credits})
+    return hashlib.md5("\x1e".join(lines).encode("utf-8")).hexdigest()
 
 
 def _characters(raw: str | None) -> str | None:

@@ -16,25 +16,31 @@ SLICE_REVIEWS = 2_000  # reviews searched again per slice: their texts are the m
 
 def pooled_credits(con, film_map: str) -> dict[str, list[Credit]]:
     """film_id -> its credits from every page of it and from the catalogue principals of its imdb_id."""
-    pages = con.execute(f"""SELECT map.film_id, credits.review_id, credits.name, credits.role, credits.character
-                            FROM staging.credits AS credits
-                            JOIN staging.reviews AS reviews USING (review_id)
-                            JOIN {film_map} AS map ON map.film_title = reviews.film_title
-                             AND map.film_year IS NOT DISTINCT FROM reviews.film_year
-                            ORDER BY map.film_id, credits.review_id, credits.rowid""").fetchall()
-    by_page: dict[str, dict[str, list[Credit]]] = defaultdict(lambda: defaultdict(list))
-    for film, review, name, role, character in pages:
-        by_page[film][review].append(Credit(name, role, character))
+    # each distinct page credit once, at its first sighting (review_id, then its place on the page)
+    pages = con.execute(f"""WITH placed AS (
+                                SELECT map.film_id, credits.name, credits.role, credits.character,
+                                       row_number() OVER (PARTITION BY map.film_id, credits.name, credits.role,
+                                                                       credits.character
+                                                          ORDER BY credits.review_id, credits.rowid) AS sighting,
+                                       credits.review_id, credits.rowid AS place
+                                FROM staging.credits AS credits
+                                JOIN staging.reviews AS reviews USING (review_id)
+                                JOIN {film_map} AS map ON map.film_title = reviews.film_title
+                                 AND map.film_year IS NOT DISTINCT FROM reviews.film_year)
+                            SELECT film_id, name, role, character FROM placed WHERE sighting = 1
+                            ORDER BY film_id, review_id, place""").fetchall()
+    by_film: dict[str, list[Credit]] = defaultdict(list)
+    for film, name, role, character in pages:
+        by_film[film].append(Credit(name, role, character))
     listed = defaultdict(list)
     for film, name, category, characters in con.execute(f"""
-            SELECT DISTINCT ON (map.film_id, principals.ordering) map.film_id, people.name, principals.category,
-                   principals.characters
+            SELECT map.film_id, people.name, principals.category, principals.characters
             FROM (SELECT DISTINCT film_id, imdb_id FROM {film_map} WHERE imdb_id IS NOT NULL) AS map
             JOIN catalogue.principals AS principals USING (imdb_id)
             JOIN catalogue.people AS people USING (person_id)
             ORDER BY map.film_id, principals.ordering""").fetchall():
         listed[film].append(catalogue_credit(name, category, characters))
-    return {film: pool_credits(by_page[film].values(), listed[film]) for film in set(by_page) | set(listed)}
+    return {film: pool_credits([by_film[film]], listed[film]) for film in set(by_film) | set(listed)}
 
 
 def refresh_mentions(con, film_map: str, model=None) -> int:
@@ -48,23 +54,27 @@ def refresh_mentions(con, film_map: str, model=None) -> int:
 
 def _stale_reviews(con, film_map: str, pooled: dict[str, list[Credit]]) -> list[tuple[str, str]]:
     """(review_id, film_id) of reviews whose mentions were found with another credit set than the film's pooled one."""
-    rows = con.execute(f"""SELECT reviews.review_id, map.film_id, keys.credits_key,
-                                  keys.extracted_at IS NOT DISTINCT FROM reviews.extracted_at AS is_current,
-                                  list((credits.name, credits.role, credits.character)) FILTER (credits.name IS NOT NULL)
-                           FROM staging.reviews AS reviews
-                           JOIN {film_map} AS map ON map.film_title = reviews.film_title
-                            AND map.film_year IS NOT DISTINCT FROM reviews.film_year
-                           LEFT JOIN staging.mention_credits AS keys USING (review_id)
-                           LEFT JOIN staging.credits AS credits USING (review_id)
-                           GROUP BY ALL ORDER BY reviews.review_id""").fetchall()
-    wanted = {film: credits_key(credits) for film, credits in pooled.items()}
-    empty = credits_key([])
-    stale = []
-    for review, film, stored, is_current, own in rows:
-        used = stored if stored and is_current else credits_key(Credit(*c.values()) if isinstance(c, dict) else
-                                                                Credit(*c) for c in own or [])
-        if used != wanted.get(film, empty):
-            stale.append((review, film))
+    # Compared in SQL (credits_key's formula), so a million unchanged reviews never become Python objects.
+    keys = pl.DataFrame({"film_id": list(pooled), "pooled_key": [credits_key(c) for c in pooled.values()]},
+                        schema={"film_id": pl.String, "pooled_key": pl.String})
+    con.register("pooled_keys", keys.to_arrow())
+    stale = con.execute(f"""WITH own AS (
+                                SELECT review_id, md5(string_agg(DISTINCT line, chr(30) ORDER BY line)) AS own_key
+                                FROM (SELECT review_id, name || chr(31) || role || chr(31) || coalesce(character, '')
+                                             AS line FROM staging.credits)
+                                GROUP BY review_id)
+                            SELECT reviews.review_id, map.film_id
+                            FROM staging.reviews AS reviews
+                            JOIN {film_map} AS map ON map.film_title = reviews.film_title
+                             AND map.film_year IS NOT DISTINCT FROM reviews.film_year
+                            LEFT JOIN own USING (review_id)
+                            LEFT JOIN staging.mention_credits AS used USING (review_id)
+                            LEFT JOIN pooled_keys USING (film_id)
+                            -- a newer extraction than the recorded search used the page's own credits
+                            WHERE coalesce(CASE WHEN used.extracted_at = reviews.extracted_at THEN used.credits_key END,
+                                           own.own_key, md5('')) <> coalesce(pooled_keys.pooled_key, md5(''))
+                            ORDER BY reviews.review_id""").fetchall()
+    con.unregister("pooled_keys")
     return stale
 
 
