@@ -105,7 +105,9 @@ def dot_command(con, command: str, out: TextIO) -> None:
                              "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal "
                              "AND schema_name = 'main' ORDER BY 1").fetchall()
         out.write("\n".join(t for (t,) in tables) + "\n")
-    elif name == ".schema" and argument.strip():
+    elif name == ".schema":
+        if not argument.strip():
+            raise QueryError(".schema needs a table name, e.g. .schema film_consensus")
         out.write(table_schema(con, argument.strip().strip(";")))
     elif name == ".help":
         out.write(HELP + "\n")
