@@ -17,7 +17,7 @@ from urllib.request import getproxies, proxy_bypass
 import urllib3
 from protego import Protego
 from urllib3.exceptions import DecodeError, LocationValueError, NewConnectionError, TimeoutError as Urllib3Timeout
-from urllib3.response import HTTPResponse
+from urllib3.response import GzipDecoderState, HTTPResponse
 
 from critics.schemas.config import FetchSettings
 from critics.schemas.outcomes import FetchStatus, Reason
@@ -388,7 +388,23 @@ def _read_body(response: HTTPResponse, max_bytes: int, deadline: float, truncate
             raise Refused(f"too large (over {max_bytes} bytes)")
     if size > max_bytes and not truncate:
         raise Refused(f"too large (over {max_bytes} bytes{' once decompressed' if encoded else ''})")
+    if encoded and not truncate and not _stream_complete(response):
+        coding = response.headers.get("Content-Encoding", "")[:40]
+        raise Refused(f"broken content encoding ({coding}): the compressed stream is cut short")
     return b"".join(parts)[:max_bytes]
+
+
+def _stream_complete(response: HTTPResponse) -> bool:
+    """Whether every content coding reached its end of stream (a cut one decodes to a silently partial page).
+
+    Reads urllib3 2.8's decoder state (pinned): gzip and deflate keep a zlib object whose `eof` says so; gzip's
+    SWALLOW_DATA state is trailing garbage after a whole member, which browsers accept too."""
+    decoder = getattr(response, "_decoder", None)
+    for part in getattr(decoder, "_decoders", [decoder]):
+        stream = getattr(part, "_obj", None)
+        if stream is not None and not stream.eof and getattr(part, "_state", None) != GzipDecoderState.SWALLOW_DATA:
+            return False
+    return True
 
 
 def _check_encoding(response: HTTPResponse) -> bool:
