@@ -12,9 +12,9 @@ _QUOTES = "\"'‘’“”«»„‚`´"
 _OUTLET_SEP = re.compile(r"\s*\|\s*|\s+[•·»]\s+")
 _DASH_SEP = re.compile(r"\s+[–—]\s+|\s+-{1,2}\s+")
 _REVIEW_PREFIX = re.compile(r"^(?:(?:film|movie|tv|cinema|new|capsule|quick|mini|short|dvd|blu-ray|"
-                            r"streaming|festival|review)\s+)*(?:review(?:ed)?s?|reaction)\s*(?:[:\-–—|]\s*|of\s+)", re.I)
-_REVIEW_SUFFIX = re.compile(r"\s*[:\-–—|,]?\s*(?:\((?:film|movie)?\s*review\)|\b(?:film|movie|dvd|blu-ray)?\s*"
-                            r"(?:review(?:ed)?s?|reaction))\s*$", re.I)
+                            r"streaming|festival|review)\s+)*(?:review(?:ed)?s?|reaction|影评|影評)\s*(?:[:：\-–—|]\s*|of\s+)", re.I)
+_REVIEW_SUFFIX = re.compile(r"\s*[:：\-–—|,]?\s*(?:\((?:film|movie)?\s*review\)|\b(?:film|movie|dvd|blu-ray)?\s*"
+                            r"(?:review(?:ed)?s?|reaction)|影评|影評)\s*$", re.I)
 _CJK_TITLE = re.compile(r"《([^》]{1,40})》")
 _REVIEW_OF = re.compile(r"\breview\s+of\s+(.+)$", re.I)
 _PRINTED_DATE = re.compile(r"\s*[,|–—-]\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\s*$|\s*[|–—]\s.*$")

@@ -55,6 +55,8 @@ def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], 
         (lambda: _author_names(_main_article(objects)), "jsonld_article"),
         (lambda: _byline_elements(article), "byline"),
         *[(lambda k=k: [meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
+        # a pen name ('Li', 'Suncle', '是羽毛ya') is taken only where the page marks it as its author
+        *[(lambda k=k: [_PEN_NAME + meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
         (lambda: [meta.get("twitter:data1")] if "by" in meta.get("twitter:label1", "").lower() else [], "meta:twitter"),
         (lambda: _text_bylines(article), "text_byline"),
         (lambda: _meta_lines(article), "byline_meta"),
@@ -90,10 +92,15 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
     return site_domain(url), "domain"
 
 
+_PEN_NAME = "\x00pen:"  # marks a candidate from a page's own author tag, where one word may be a name
+
+
 def clean_name(raw: str | None) -> str | None:
     """'By ROGER EBERT, Staff Writer' -> 'Roger Ebert'; None when what is left does not read as a person's name."""
     if not raw or not isinstance(raw, str) or raw.lower().startswith(("http:", "https:", "www.")):
         return None
+    if raw.startswith(_PEN_NAME):
+        return _pen_name(raw[len(_PEN_NAME):])
     text = " ".join(raw.replace("\xa0", " ").split())
     text = _LEAD.sub("", text)
     text = _CUT.split(text, maxsplit=1)[0].strip(" :-–—")
@@ -111,6 +118,14 @@ def clean_name(raw: str | None) -> str | None:
     return text
 
 
+def _pen_name(raw: str) -> str | None:
+    """A one-word author name as a page's author tag gives it ('Suncle', 'Li', '是羽毛ya'); never a junk word or URL."""
+    text = " ".join(raw.split()).strip(" .:-–—|@")
+    if " " in text or not 2 <= len(text) <= 30 or text.lower() in junk_words() or "." in text or "/" in text:
+        return None
+    return text if text[:1].isupper() or not text[:1].isascii() else None
+
+
 def title_outlet(title: str | None, url: str, headline: str | None) -> str | None:
     """The outlet a <title> names beside the headline ('X review | The Outlet'): the part like the domain, else the last."""
     parts = [p.strip() for p in re.split(r"\s+[|–—:»·•-]+\s+|\s*\|\s*", title or "") if p.strip()]
@@ -126,7 +141,7 @@ def title_outlet(title: str | None, url: str, headline: str | None) -> str | Non
             return part
     named = next((p for p in parts if _looks_like_domain(p)), None)  # "FOXNews.com - Headline - Section"
     if named:
-        return named
+        return named.removeprefix("www.")
     last = parts[-1]
     if re.search(r"\breview|\d", last, re.I) or _squash(last) == _squash(parts[0]):
         return None

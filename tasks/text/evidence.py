@@ -18,7 +18,7 @@ from critics.schemas.paths import package_data
 
 MIN_CAPSULE_WORDS = 10  # a capsule with evidence loads from here (real capsules run 15-40 words)
 MIN_UNMARKED_WORDS = 50  # below this, a page without evidence reads as having no review text at all
-_REVIEW_HEADLINE = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b|影评|影評|观后感|觀後感|\bcapsule\b|\bcritic'?s'? pick\b|\bverdict\b", re.I)
+_REVIEW_HEADLINE = re.compile(r"\breview(?:ed)?\b|\b(?:movie|film) reaction\b|影评|影評|观后感|觀後感|观影|觀影|\bcapsule\b|\bcritic'?s'? pick\b|\bverdict\b", re.I)
 _QUOTED = re.compile(r"[\"“‘'«][^\"“”‘’'«»]{1,80}[\"”’'»]")
 _CREDIT_LINE = re.compile(r"^\s*(?P<label>[a-z][a-z .'&]{1,24}?)\s*(?::|\s+by\b|\s(?=[A-Z0-9]))", re.I)
 _RUNTIME = re.compile(r"\b\d{2,3}\s*(?:min(?:ute)?s?|mins)\b|\b\d\s*(?:hrs?|hours?)\.?\s*\d{1,2}\s*(?:min(?:ute)?s?|m)\b", re.I)
@@ -51,7 +51,7 @@ def lexicon() -> dict:
 
 def gather(url: str, headlines: list[str], sections: list[str], types: list[str], item_type: str | None,
            has_review_markup: bool, rating: str | None, blocks: list[str], film_title: str | None,
-           outlet: str | None = None, text: str = "", discussed: str | None = None) -> Evidence:
+           outlet: str | None = None, text: str = "", discussed: str | None = None, tags: list[str] = ()) -> Evidence:
     """Weigh the page's evidence; headlines are h1/og:title/<title>, sections its section names and breadcrumbs."""
     lex, evidence = lexicon(), Evidence()
     if outlet:  # "The Celluloid Review" names the outlet, not the page
@@ -59,6 +59,10 @@ def gather(url: str, headlines: list[str], sections: list[str], types: list[str]
     segments = _path_segments(url)
     places = [("section", s) for s in sections] + [("URL", s) for s in segments]
     _film_evidence(evidence, lex, url, headlines, places, types, item_type, has_review_markup, rating, blocks)
+    tag = next((t for t in tags if _norm(t) in lex["review_sections"]), None)
+    if tag:  # the page's own tags say 'Movie Review' / '影评'
+        evidence.film.append(f"tagged {tag!r}")
+        evidence.strength += 2
     said = _REVIEW_SAID.search(text[:_OPENING_CHARS])
     if said:  # "my review of 'Skyfall'" opening the text
         evidence.film.append(f"the text says {_clip(said.group())!r}")

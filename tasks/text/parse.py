@@ -112,7 +112,7 @@ def _decide(page: ParsedPage, url: str, review: dict | None, objects: list[dict]
     types = [t for obj in objects for t in _type_names(obj)] + ([meta["og:type"]] if meta.get("og:type") else [])
     found = evidence.gather(url, headlines, sections, types, _type_names(item)[0] if item and _type_names(item) else None,
                             review is not None, printed, page.rating_text_blocks, page.film_title, page.outlet,
-                            page.body_text, discussed)
+                            page.body_text, discussed, _tags(objects, meta))
     page.review_evidence = found.film
     page.reject_reason = evidence.decide(found, evidence.word_count(page.body_text))
     if page.reject_reason is None and not page.film_title:
@@ -360,6 +360,13 @@ def _sections(tree, objects: list[dict], meta: dict) -> list[str]:
                       for i in _as_list(obj.get("itemListElement")) if isinstance(i, dict)]
     found += [" ".join(e.text_content().split()) for e in _BREADCRUMBS(tree)[:8]]
     return [s for s in dict.fromkeys(found) if s and len(s) <= 40]
+
+
+def _tags(objects: list[dict], meta: dict) -> list[str]:
+    """The page's own tags and keywords (meta keywords, article:tag, JSON-LD keywords), one per item."""
+    raw = [meta.get(k) or "" for k in ("keywords", "news_keywords", "article:tag", "parsely-tags")]
+    raw += [k for obj in objects for k in _as_list(obj.get("keywords")) if isinstance(k, str)]
+    return [t.strip() for value in raw for t in re.split(r"[,;|]", value) if t.strip()][:60]
 
 
 _SECTION_META = ("article:section", "parsely-section", "section", "category", "article.section", "dc.subject",
