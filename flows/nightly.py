@@ -21,12 +21,14 @@ from critics.flows.steps import (CountingFetcher, advance_progress, begin_run, d
                                  publish_run, read_archive, record_discovery, republish_tables, skip_unchanged,
                                  start_progress, start_workers)
 from critics.schemas.config import DEFAULT_DB, Config, ConfigError, check_url, load_config
+from critics.tasks.acquire import archive
 from critics.tasks.acquire.discovery import assign_urls
 from critics.tasks.acquire.fetch import Fetcher
 from critics.tasks.runtime.batch import Batch, loaded_outcomes
 from critics.tasks.runtime.loop import run_batches
 from critics.tasks.runtime.runlock import RunLockedError, writer_lock
 from critics.tasks.runtime.verdict import RunFailed, Verdict, counts_line
+from critics.tasks.warehouse import load
 from critics.tasks.warehouse.load import held_open
 
 RUN_TIMEOUT_S = 6 * 3600  # a runaway night is stopped and marked TimedOut (Failed) before the next one is due
@@ -109,6 +111,7 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     run_id = begin_run(db, this_run_id(kind), kind)
     start_workers(config)
     fetcher = make_fetcher(config, urls)
+    fetcher.use_archive(archive.open_archive(load.archive_root(db)))  # robots.txt, sitemaps and feeds too
     frontier = discover_targets(config, fetcher, urls)
     record_discovery(db, run_id, frontier)
     frontier = skip_unchanged(db, run_id, frontier, config)

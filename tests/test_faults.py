@@ -193,8 +193,8 @@ def test_disk_full_while_loading_fails_clearly_and_keeps_the_published_database(
         demo_run, prefect_api, small_disk, tmp_path):
     db = small_disk / "critics.duckdb"
     shutil.copy(demo_run.db, db)  # last night's published file; the working state is gone
-    (tmp_path / "raw").mkdir()
-    (small_disk / "raw").symlink_to(tmp_path / "raw")  # the raw archive fits: the disk fills in the load step
+    (tmp_path / "warc").mkdir()
+    (small_disk / "warc").symlink_to(tmp_path / "warc")  # the WARC archive fits: the disk fills in the load step
     # 1 MB left: the run's loads (about 2 MB of WAL for the demo's 191 pages) cannot fit
     leave_free(small_disk, 1024 * 1024)
     before = published_counts(db)
