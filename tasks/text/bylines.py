@@ -77,7 +77,9 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
                 headline: str | None, owner: Callable[[], str | None] | None = None,
                 critic: str | None = None) -> tuple[str | None, str]:
     """The outlet's name and the rule that found it; the site's domain when nothing on the page names it."""
-    candidates = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
+    publishers = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
+    # a blog's publisher is often its author's own name ('George S.'); the site's brand then comes from elsewhere
+    candidates = [(p, rule) for p, rule in publishers if not (p and clean_name(p) and _same(p, critic))]
     candidates += [(meta.get(k), k) for k in _OUTLET_META]
     owner = owner or (lambda: copyright_owner(tree))
     candidates += [(_site_object(objects), "jsonld_site"), (title_outlet(title, url, headline), "title"),
@@ -85,8 +87,6 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
                    (lambda: None if clean_name(owner()) else owner(), "copyright")]  # a person's name is the critic's
     for value, rule in candidates:
         name = _clean_outlet(value() if callable(value) else value)
-        if critic and name and _squash(name.rstrip(".")) == _squash(critic.rstrip(".")):
-            continue  # a blog names its author as publisher
         if name and not name.lower().startswith(("http:", "https:")):
             return name.removeprefix("www."), rule
     return site_domain(url), "domain"
@@ -116,6 +116,10 @@ def clean_name(raw: str | None) -> str | None:
     if not all(_NAME_WORD.match(w) for w in words) or words[-1].lower() in ("and", "&"):
         return None
     return text
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and _squash(a.rstrip(".")) == _squash(b.rstrip("."))
 
 
 def _pen_name(raw: str) -> str | None:

@@ -240,8 +240,8 @@ def _slug_title(headlines: list[str], url: str) -> str | None:
     """The headline's opening words that the URL's slug names before '-review' ('kong-skull-island-review-...')."""
     slug = url.rstrip("/").rsplit("/", 1)[-1].lower()
     match = re.match(r"(.+?)[-_](?:movie-|film-)?review\b", slug)
-    if not match:
-        return None
+    if not match or match.group(1) in ("movie", "film", "tv", "dvd", "cinema", "quick", "capsule"):
+        return None  # 'movie-review-big-fan-...' names no title before 'review'
     wanted = normalise_title(match.group(1).replace("-", " ").replace("_", " "))
     for headline in headlines:
         words = headline.split()
