@@ -7,6 +7,7 @@ import time
 import duckdb
 import pytest
 
+from badsite.edges import DATED, DECODED
 from badsite.server import BIG_SITEMAP_URLS, SQL_CRITIC, SQL_TITLE, serve_badsite
 
 RUN_BOUND_S = 45  # the pipeline's own time (raw.runs started_at -> finished_at)
@@ -79,6 +80,85 @@ EXPECTED = {
     "@404/review": ("loaded", None),  # robots.txt 404: no rules
     "@5mb/review": ("loaded", None),  # robots.txt 5 MB: the first 512 kB are read
     "@5mb/secret/review": ("rejected", "robots.txt disallows"),
+    # ---- issue 18: content codings (decoded by urllib3's bounded decoder; broken ones are a page's rejection)
+    "/gzip-over-plain": ("rejected", "broken content encoding (gzip)"),  # used to end the night with zlib.error
+    "/deflate-raw": ("loaded", None),  # raw deflate, no zlib header, as many servers send it
+    "/deflate-zlib": ("loaded", None),
+    "/gzip-double": ("loaded", None),  # Content-Encoding: gzip, gzip
+    "/encoding-identity": ("loaded", None),
+    "/gzip-upper-case": ("loaded", None),  # GZIP
+    "/encoding-compress": ("rejected", "unsupported content encoding compress"),
+    "/deflate-garbage": ("rejected", "broken content encoding (deflate)"),
+    "/gzip-truncated": ("rejected", "broken content encoding (gzip)"),  # cut mid-stream, length matching
+    # charset labels read as browsers read them (WHATWG); texts checked in test_labelled_and_undeclared_charsets_...
+    "/charset-gb2312": ("loaded", None),
+    "/charset-x-sjis": ("loaded", None),
+    "/charset-cp1251-undeclared": ("loaded", None),
+    "/charset-latin1-label": ("loaded", None),  # latin1 means windows-1252: the euro sign and curly quotes survive
+    "/charset-meta-gb2312": ("loaded", None),
+    "/charset-unknown-label": ("loaded", None),  # an unknown label falls back to UTF-8
+    "/charset-bom-beats-meta": ("loaded", None),
+    # dates as sites print them; values checked in test_odd_dates_are_read
+    "/date-sept": ("loaded", None),
+    "/date-ordinal": ("loaded", None),
+    "/date-rfc2822": ("loaded", None),
+    "/date-text-only": ("loaded", None),  # htmldate, the last fallback
+    "/date-garbage": ("loaded", None),  # no readable date: loaded with none
+    # URL forms normalised to one key: dot segments, upper-case scheme, fragment; query and escapes kept
+    "/dot-target": ("loaded", None),
+    "/case-target": ("loaded", None),
+    "/frag-target": ("loaded", None),
+    "/query-target?utm_source=feed&b=1": ("loaded", None),
+    "/caf%C3%A9-review": ("loaded", None),
+    "/escape-root": ("loaded", None),  # /../../escape-root never climbs above the root
+    # feeds read with feedparser, a plain-text sitemap and an entity bomb (children of the sitemap index)
+    "/feed-guid-page": ("loaded", None),  # an RSS item with only a permalink <guid>
+    "/feed-link-page": ("loaded", None),
+    "/feed-relative": ("loaded", None),  # relative <link> resolved against the feed's URL
+    "/films/atom-entry": ("loaded", None),  # Atom xml:base on the feed
+    "/other/atom-entry-two": ("loaded", None),  # xml:base on the entry
+    "/atom-id-page": ("loaded", None),  # an Atom entry with only an http <id>
+    "https://evil.example/feed-item": ("out_of_scope", "off-site"),
+    "/text-sitemap-page": ("loaded", None),
+    "http://example.org/text-offsite": ("out_of_scope", "off-site"),
+    "/after-bomb": ("loaded", None),  # the billion-laughs entity is not expanded; the next <url> still counts
+    # robots.txt Sitemap: lines, used because the source starts at the site's root
+    "@sitemaps/robots-sitemap-page": ("loaded", None),
+    "@sitemaps/robots-text-page": ("loaded", None),  # via a gzipped plain-text sitemap named relatively
+    "http://example.org/robots-offsite.xml": ("out_of_scope", "off-site sitemap in robots.txt"),
+    # content types
+    "/no-content-type": ("loaded", None),
+    "/xhtml": ("loaded", None),
+    "/text-plain-html": ("rejected", "not HTML (text/plain)"),
+    "/json-body": ("rejected", "not HTML (application/json)"),
+    # statuses and redirects
+    "/status-204": ("rejected", "empty body"),
+    "/status-418": ("rejected", "HTTP 418"),
+    "/status-599": ("rejected", "HTTP 599"),
+    "/redirect-no-location": ("rejected", "HTTP 301"),  # a redirect with nowhere to go
+    "/redirect-chain": ("loaded", None),
+    "/redirect-too-many": ("rejected", "too many redirects"),
+    "/retry-after-a-day": ("rejected", "HTTP 503"),  # not a day's wait: max_retry_after_s caps it
+    "/retry-after-date": ("rejected", "HTTP 429"),
+    # broken HTTP
+    "/header-flood": ("rejected", "connection error"),  # 150 header lines (http.client allows 100)
+    "/header-huge": ("rejected", "connection error"),  # one 70 kB header line
+    "/chunked-bad": ("rejected", "connection error"),  # chunk size not hex
+    "/short-body": ("rejected", "connection error"),  # Content-Length 50000, far fewer bytes sent
+    "/status-line-garbage": ("rejected", "connection error"),  # HTTP/1.1 2OO OKAY
+    # pages that parse to nothing, or to something surprising
+    "/script-only": ("rejected", "no review text"),
+    "/unclosed-comment": ("rejected", "no review text"),
+    "/meta-refresh": ("rejected", "no review text"),  # a refresh is not followed
+    "/entity-bomb-html": ("loaded", None),
+    "/nul-bytes": ("rejected", "binary content"),  # parse.py: a NUL byte in the first 4 kB means not text
+    "/header-vs-meta": ("loaded", None),  # the HTTP header's charset wins over <meta>
+}
+# On a server at port 80 (skipped when it cannot be bound): default ports are no ports, for http and https alike.
+DEFAULT_PORT_EXPECTED = {
+    "http://127.0.0.1/port-page": ("loaded", None),  # listed as http://127.0.0.1:80/port-page
+    # listed as https://127.0.0.1:443/...: in scope (was refused as off-site); nothing listens there
+    "https://127.0.0.1/port-https-page": ("rejected", "robots.txt unreachable"),
 }
 
 
@@ -89,6 +169,8 @@ def _config(sites: dict[str, str]) -> str:
     return (source("Bad Site Weekly", f"{sites['ok']}/sitemap_index.xml") + source("Robots 500", f"{sites['500']}/review")
             + source("Robots 404", f"{sites['404']}/review") + source("Robots 5MB", f"{sites['5mb']}/robots-probe.xml")
             + source("Big Sitemap", f"{sites['big']}/big-sitemap.xml.gz", max_pages=3)
+            + source("Robots Sitemaps", f"{sites['sitemaps']}/")
+            + (source("Default Port", "http://127.0.0.1/port-feed.xml") if "default-port" in sites else "")
             + "[fetch]\nconnect_timeout_s = 1.0\nread_timeout_s = 1.5\nmax_bytes = 2000000\nretries = 1\n"
               f"backoff_s = 0.1\nmax_retry_after_s = 1.5\npage_timeout_s = {PAGE_TIMEOUT_S}\n")
 
@@ -101,7 +183,7 @@ def bad_run(tmp_path_factory, caplog_module):
     work = tmp_path_factory.mktemp("bad-run")
     patch = pytest.MonkeyPatch()
     patch.setenv("MOTHERDUCK_TOKEN", FAKE_TOKEN)
-    with serve_badsite("ok", "500", "404", "5mb", "big") as sites:
+    with serve_badsite("ok", "500", "404", "5mb", "big", "sitemaps", "default-port") as sites:
         (work / "bad.toml").write_text(_config(sites), encoding="utf-8")
         started = time.monotonic()
         state = nightly(config_path=str(work / "bad.toml"), db=str(work / "critics.duckdb"), return_state=True)
@@ -148,11 +230,48 @@ def _url(sites: dict[str, str], key: str) -> str:
     return sites["ok"] + key if key.startswith("/") else key
 
 
-def test_corpus_has_at_least_forty_cases():
-    assert len(EXPECTED) >= 40
+def test_corpus_has_at_least_a_hundred_cases():
+    assert len(EXPECTED) >= 100
 
 
-@pytest.mark.parametrize("key", list(EXPECTED))
+@pytest.mark.parametrize("key", list(DEFAULT_PORT_EXPECTED))
+def test_default_ports_are_the_same_site(bad_run, key):
+    if "default-port" not in bad_run["sites"]:
+        pytest.skip("port 80 on 127.0.0.1 could not be bound")
+    outcome, fragment = DEFAULT_PORT_EXPECTED[key]
+    got = bad_run["outcomes"].get(key)
+    assert got is not None and got[0] == outcome and (fragment or "") in (got[1] or ""), f"{key}: {got}"
+    assert "off-site" not in (got[1] or "")
+
+
+def _reviews(bad_run, columns: str) -> dict[str, tuple]:
+    con = duckdb.connect(str(bad_run["work"] / "critics.duckdb"), read_only=True)
+    rows = con.execute(f"SELECT r.url, {columns} FROM reviews r JOIN films f USING (film_id)").fetchall()
+    con.close()
+    return {url: tuple(rest) for url, *rest in rows}
+
+
+@pytest.mark.parametrize("path", list(DECODED))
+def test_labelled_and_undeclared_charsets_are_decoded_without_mojibake(bad_run, path):
+    title, line = DECODED[path]
+    got = _reviews(bad_run, "f.title, r.text").get(bad_run["sites"]["ok"] + path)
+    assert got is not None, f"{path} was not loaded"
+    assert title in got[0] and line in got[1] + got[0], got
+
+
+@pytest.mark.parametrize("path", list(DATED))
+def test_odd_dates_are_read(bad_run, path):
+    got = _reviews(bad_run, "CAST(r.published_at AS VARCHAR)").get(bad_run["sites"]["ok"] + path)
+    assert got is not None, f"{path} was not loaded"
+    assert got[0] == DATED[path]
+
+
+# Cases whose right outcome waits on the transport (tasks/acquire/fetch.py, another engineer's): strict xfails.
+TRANSPORT_PENDING: dict[str, str] = {}  # /gzip-truncated landed: the fetcher checks the coding's end of stream
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=TRANSPORT_PENDING[k]))
+                                 if k in TRANSPORT_PENDING else k for k in EXPECTED])
 def test_every_bad_input_ends_with_its_expected_outcome_and_reason(bad_run, key):
     outcome, fragment = EXPECTED[key]
     got = bad_run["outcomes"].get(_url(bad_run["sites"], key))

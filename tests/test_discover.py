@@ -246,3 +246,11 @@ def test_robots_sitemap_lines_are_read_in_any_case_and_place():
                                            ("https://x.example/?page=2", False), ("https://x.example/reviews", False)])
 def test_site_root(url, expected):
     assert is_site_root(url) is expected
+
+
+def test_an_entity_bomb_in_a_sitemap_costs_only_its_own_entry():
+    laughs = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+                                                  for p, c in zip("abcdefgh", "bcdefghi"))
+    body = (f'<?xml version="1.0"?><!DOCTYPE urlset [{laughs}]><urlset {SM_NS}><url><loc>&i;</loc></url>'
+            "<url><loc>https://reviews.example/after</loc></url></urlset>").encode()
+    assert parse_sitemap(body, BASE).pages == ["https://reviews.example/after"]

@@ -18,6 +18,20 @@ SITEMAP_PATHS = [
     "/status-404", "/status-410", "/status-500", "/status-503", "/status-429-then-ok", "/status-429",
     "/slow-loris", "/slow-headers", "/reset-mid-body", "/not-html", "/sql-injection", "/private/hidden",
     "/missing-page",
+    # issue 18's edges (tests/badsite/edges.py)
+    "/gzip-over-plain", "/deflate-raw", "/deflate-zlib", "/gzip-double", "/encoding-identity", "/gzip-upper-case",
+    "/encoding-compress", "/deflate-garbage", "/gzip-truncated", "/charset-gb2312", "/charset-x-sjis",
+    "/charset-cp1251-undeclared", "/charset-latin1-label", "/charset-meta-gb2312", "/charset-unknown-label",
+    "/charset-bom-beats-meta", "/date-sept", "/date-ordinal", "/date-rfc2822", "/date-text-only", "/date-garbage",
+    "/no-content-type", "/xhtml", "/text-plain-html", "/json-body", "/status-204", "/status-418", "/status-599",
+    "/redirect-no-location", "/redirect-chain", "/redirect-too-many", "/retry-after-a-day", "/retry-after-date",
+    "/header-flood", "/header-huge", "/chunked-bad", "/short-body", "/status-line-garbage", "/script-only",
+    "/unclosed-comment", "/meta-refresh", "/entity-bomb-html", "/nul-bytes", "/header-vs-meta",
+]
+# The same pages as sites write them: dot segments, upper-case scheme, fragments, queries, escapes ({base} filled in).
+ODD_LOCS = [
+    "{base}/a/./b/../../dot-target", "HTTP://{hostport}/case-target", "{base}/frag-target#section",
+    "{base}/query-target?utm_source=feed&b=1", "{base}/caf%C3%A9-review", "{base}/../../escape-root",
 ]
 # Links a hostile sitemap may carry: none of these may ever be requested.
 FOREIGN_LOCS = [

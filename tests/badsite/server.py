@@ -10,7 +10,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .pages import review_html
+from . import edges
+from .pages import ODD_LOCS, review_html
 
 SQL_TITLE = "Robert'); DROP TABLE reviews;-- SELECT * FROM films"
 SQL_CRITIC = "Seán O'Brien-Drop"
@@ -34,6 +35,7 @@ class BadSite:
 
 def _handler(site: BadSite):
     class Handler(BaseHTTPRequestHandler):
+        site = None
         protocol_version = "HTTP/1.0"  # close-delimited bodies: no length needed for streamed pages
 
         def do_GET(self):  # noqa: N802
@@ -55,6 +57,7 @@ def _handler(site: BadSite):
         def log_message(self, *args):
             pass
 
+    Handler.site = site
     return Handler
 
 
@@ -87,6 +90,9 @@ def _robots(h, mode: str) -> None:
     if mode == "5mb":  # rules first, then megabytes of junk: only the first part is read
         junk = b"# " + b"x" * 78 + b"\n"
         return _send(h, 200, b"User-agent: *\nDisallow: /secret/\n" + junk * 65_000, "text/plain")
+    if mode == "sitemaps":  # Sitemap: lines, read when a start URL is the site's root
+        lines = f"Sitemap: {_base(h)}/robots-listed.xml\nsitemap:/robots-urls.txt.gz\nSitemap: http://example.org/robots-offsite.xml\n"
+        return _send(h, 200, b"User-agent: *\nDisallow: /private/\n" + lines.encode(), "text/plain")
     _send(h, 200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
 
 
@@ -103,14 +109,16 @@ def _xml_escape(text: str) -> str:
 
 def sitemap_index(h, _):
     children = [f"{_base(h)}/sitemap.xml", f"{_base(h)}/malformed-sitemap.xml", f"{_base(h)}/offsite-sitemap.xml",
-                "http://example.com/sitemap.xml"]
+                "http://example.com/sitemap.xml", f"{_base(h)}/feed.rss", f"{_base(h)}/atom.xml", f"{_base(h)}/urls.txt",
+                f"{_base(h)}/bomb-sitemap.xml"]
     body = "".join(f"<sitemap><loc>{c}</loc></sitemap>" for c in children)
     _send(h, 200, f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>'.encode(), "application/xml")
 
 
 def sitemap(h, _):
     from .pages import SITEMAP_PATHS, FOREIGN_LOCS
-    locs = [f"{_base(h)}{p}" for p in SITEMAP_PATHS] + [_xml_escape(u) for u in FOREIGN_LOCS]
+    odd = [_xml_escape(u.format(base=_base(h), hostport=h.headers.get("Host"))) for u in ODD_LOCS]
+    locs = [f"{_base(h)}{p}" for p in SITEMAP_PATHS] + [_xml_escape(u) for u in FOREIGN_LOCS] + odd
     _send(h, 200, _sitemap(locs), "application/xml")
 
 
@@ -338,6 +346,7 @@ ROUTES = {
     "/slow-loris": slow_loris, "/slow-headers": slow_headers, "/reset-mid-body": reset_mid_body,
     "/not-html": not_html, "/sql-injection": sql_injection,
 }
+ROUTES.update(edges.routes(_send, _page, _base))
 
 
 @contextlib.contextmanager
@@ -345,12 +354,15 @@ def serve_badsite(*robots_modes: str):
     """Serve one bad site per robots mode on 127.0.0.1 (different ports = different hosts); yield their base URLs."""
     servers = []
     for mode in robots_modes:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(BadSite(mode)))
+        try:  # "default-port": port 80, so that http://127.0.0.1:80/x and http://127.0.0.1/x are one site
+            server = ThreadingHTTPServer(("127.0.0.1", 80 if mode == "default-port" else 0), _handler(BadSite(mode)))
+        except OSError:  # port 80 taken or not ours to bind: that site is left out (its tests skip)
+            continue
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, name=f"badsite-{mode}", daemon=True).start()
         servers.append(server)
     try:
-        yield {mode: f"http://127.0.0.1:{s.server_address[1]}" for mode, s in zip(robots_modes, servers)}
+        yield {s.RequestHandlerClass.site.robots: f"http://127.0.0.1:{s.server_address[1]}" for s in servers}
     finally:
         for server in servers:
             server.shutdown()
