@@ -121,3 +121,15 @@ def test_two_runs_started_together_take_turns_and_none_fails(served, demo_server
     history = {s["name"] for r in (first, second)
                for s in client.get("/flow_run_states/", params={"flow_run_id": r}).json()}
     assert "AwaitingConcurrencySlot" in history, history
+
+
+def test_serve_creates_the_failed_and_deadline_automations_from_the_config(served):
+    automations = {a["name"]: a for a in served["client"].post("/automations/filter", json={}).json()}
+    failed, late = automations["critics: nightly failed"], automations["critics: nightly not completed by the deadline"]
+    nightly = f"prefect.deployment.{served['ids']['nightly']}"
+    assert failed["trigger"]["posture"] == "Reactive" and failed["trigger"]["match_related"]["prefect.resource.id"] == nightly
+    assert {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"} <= set(failed["trigger"]["expect"])
+    # 03:00 start, 06:00 deadline (both Europe/London): a night not Completed within 3 h of starting alerts
+    assert late["trigger"]["posture"] == "Proactive" and late["trigger"]["within"] == 3 * 3600
+    assert late["trigger"]["expect"] == ["prefect.flow-run.Completed"]
+    assert [a["type"] for a in failed["actions"] + late["actions"]] == ["send-notification"] * 2
