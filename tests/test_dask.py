@@ -14,7 +14,7 @@ from conftest import write_demo_config
 pytest.importorskip("prefect_dask")
 
 # Columns that differ between two runs by design: when they ran, not what they found.
-RUN_COLUMNS = {"published_at", "run_id", "extracted_at", "recorded_at", "fetched_at"}
+RUN_COLUMNS = {"published_at", "run_id", "extracted_at", "recorded_at", "fetched_at", "started_at", "finished_at"}
 
 
 def demo_config_with_runner(base_url: str, path: Path, runner: str) -> Path:
