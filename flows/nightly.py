@@ -17,7 +17,7 @@ from prefect.states import Completed, Failed
 from critics.flows.alerts import writer_slot
 from critics.flows.runners import in_flight
 from critics.flows.steps import (CountingFetcher, advance_progress, begin_run, discover_targets, drop_orphans,
-                                 fetch_pages, finish_progress, list_archived_pages, load_batch, process_batch,
+                                 fetch_pages, finish_progress, list_archived_pages, load_batch, parse_clean_extract_pages,
                                  publish_run, read_archive, record_discovery, republish_tables, skip_unchanged,
                                  start_progress, start_workers)
 from critics.schemas.config import DEFAULT_DB, Config, ConfigError, check_url, load_config
@@ -119,7 +119,7 @@ def crawl(config: Config, db: str, kind: str, urls: list[str] | None = None) -> 
     counted = CountingFetcher(fetcher, tracker.page_fetched)
     run_batches(frontier.targets, batch_size=config.batch_size, in_flight=in_flight(config.runner),
                 fetch=lambda targets: fetch_pages(db, Batch(targets), counted, 4),
-                process=lambda work: process_batch.submit(work, config),
+                process=lambda work: parse_clean_extract_pages.submit(work, config),
                 collect=lambda future, batch: future.result(),
                 load=lambda batch: load_and_log(db, run_id, batch, tracker))
     fetcher.close()
@@ -136,7 +136,7 @@ def reprocess_archive(config: Config, db: str, since: date | None) -> tuple[dict
     tracker = start_progress("reprocess", len(pages))
     run_batches(pages, batch_size=config.batch_size, in_flight=in_flight(config.runner),
                 fetch=lambda rows: read_archive(db, rows, config),
-                process=lambda work: process_batch.submit(work, config),
+                process=lambda work: parse_clean_extract_pages.submit(work, config),
                 collect=lambda future, batch: future.result(),
                 load=lambda batch: load_and_log(db, run_id, batch, tracker))
     finish_progress(tracker)

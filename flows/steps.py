@@ -89,8 +89,8 @@ def fetch_pages(db: str, batch: Batch, fetcher: Fetcher, concurrency: int) -> Ba
     return batch
 
 
-@task(name="process_batch", cache_policy=NO_CACHE)
-def process_batch(work: Batch, config: Config) -> Batch:
+@task(name="parse_clean_extract_pages", cache_policy=NO_CACHE)
+def parse_clean_extract_pages(work: Batch, config: Config) -> Batch:
     """The CPU-heavy steps of one batch: on a Dask worker with the Dask runner, else on the local process pool."""
     if uses_process_pool(config):
         return pool.parse_clean_extract_pooled(work, config, config.runner.workers)

@@ -5,6 +5,7 @@ import ast
 import importlib.metadata as metadata
 import os
 import re
+import shutil
 import site
 import subprocess
 import sys
@@ -52,6 +53,7 @@ def test_every_third_party_import_is_a_declared_dependency():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    shutil.rmtree(REPO_ROOT / "build", ignore_errors=True)  # setuptools' scratch folder: stale modules would ship
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO_ROOT)],
                    check=True, capture_output=True, text=True)
     return next(out.glob("critics-*.whl"))
