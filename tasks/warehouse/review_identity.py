@@ -28,19 +28,22 @@ def write_syndication(con, film_map: str, table: str) -> None:
     con.register("critic_keys_frame", keys.to_arrow())
     # Only reviews that can have a copy are read: another review of the film by the same name, or no byline.
     rows = con.execute(f"""WITH keyed AS (
-                               SELECT reviews.review_id, map.film_id, keys.critic_key, reviews.published_date,
-                                      reviews.text
+                               SELECT reviews.review_id, map.film_id, keys.critic_key
                                FROM staging.reviews AS reviews
                                JOIN {film_map} AS map ON map.film_title = reviews.film_title
                                 AND map.film_year IS NOT DISTINCT FROM reviews.film_year
                                JOIN critic_keys_frame AS keys ON keys.critic IS NOT DISTINCT FROM reviews.critic),
-                           counted AS (
-                               SELECT *, count(*) OVER (PARTITION BY film_id, critic_key) AS same_name_count,
-                                      count(*) OVER (PARTITION BY film_id) AS film_review_count,
-                                      count(*) FILTER (WHERE critic_key = '') OVER (PARTITION BY film_id) AS unsigned_count
-                               FROM keyed)
-                           SELECT review_id, film_id, critic_key, published_date, text FROM counted
-                           WHERE same_name_count > 1 OR (unsigned_count > 0 AND film_review_count > 1)""").fetchall()
+                           same_name AS (
+                               SELECT film_id, critic_key FROM keyed GROUP BY ALL HAVING count(*) > 1),
+                           with_unsigned AS (
+                               SELECT film_id FROM keyed GROUP BY film_id
+                               HAVING count(*) > 1 AND count(*) FILTER (WHERE critic_key = '') > 0),
+                           candidates AS (
+                               SELECT keyed.* FROM keyed SEMI JOIN same_name USING (film_id, critic_key)
+                               UNION SELECT keyed.* FROM keyed SEMI JOIN with_unsigned USING (film_id))
+                           SELECT candidates.review_id, candidates.film_id, candidates.critic_key,
+                                  reviews.published_date, reviews.text
+                           FROM candidates JOIN staging.reviews AS reviews USING (review_id)""").fetchall()
     con.unregister("critic_keys_frame")
     copies = find_copies(Printed(*row) for row in rows)
     frame = pl.DataFrame({"review_id": list(copies), "syndicated_of": list(copies.values())},
