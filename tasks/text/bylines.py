@@ -64,6 +64,7 @@ def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], 
         # a byline printed above the article, still never in promos, lists or comments
         (lambda: _byline_elements(tree) if article is not tree else [], "byline_page"),
         (lambda: [owner()], "copyright"),  # a one-person site: "© 1996-2006 by Tim Dirks"
+        (lambda: _trafilatura_author(tree), "trafilatura"),  # last: it copies the whole tree
     ]
     for found, rule in candidates:
         for raw in found():
@@ -79,7 +80,8 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
     """The outlet's name and the rule that found it; the site's domain when nothing on the page names it."""
     publishers = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
     # a blog's publisher is often its author's own name ('George S.'); the site's brand then comes from elsewhere
-    candidates = [(p, rule) for p, rule in publishers if not (p and clean_name(p) and _same(p, critic))]
+    candidates = [(p, rule) for p, rule in publishers
+                  if not (p and clean_name(p) and (_same(p, critic) or meta.get("og:site_name")))]
     candidates += [(meta.get(k), k) for k in _OUTLET_META]
     owner = owner or (lambda: copyright_owner(tree))
     candidates += [(_site_object(objects), "jsonld_site"), (title_outlet(title, url, headline), "title"),
@@ -116,6 +118,18 @@ def clean_name(raw: str | None) -> str | None:
     if not all(_NAME_WORD.match(w) for w in words) or words[-1].lower() in ("and", "&"):
         return None
     return text
+
+
+def _trafilatura_author(tree) -> list[str]:
+    """trafilatura's own author finder, as a pen name or a full name ('Fudge' in 'By Fudge in Featured')."""
+    from trafilatura.metadata import extract_author
+
+    try:
+        found = extract_author(tree)
+    except Exception:  # a fallback must never fail a page
+        return []
+    names = [n.strip() for n in (found or "").split(";") if n.strip()]
+    return [n if " " in n else _PEN_NAME + n for n in names]
 
 
 def _same(a: str | None, b: str | None) -> bool:
