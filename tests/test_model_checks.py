@@ -35,6 +35,8 @@ def test_working_file_intermediate_tables_pass_every_check(demo_run):
 @pytest.mark.parametrize("spec, broken", [
     ({"unique": ["k"]}, "unique (k) (1 rows)"),
     ({"unique": [["k", "v"]]}, None),
+    ({"unique": ["v"]}, None),  # one NULL and distinct values
+    ({"unique": [["k", "n"]]}, None),
     ({"not_null": ["v"]}, "not_null v (1 rows)"),
     ({"accepted_values": {"v": ["a", "b"]}}, "accepted_values v in ('a', 'b') (1 rows)"),
     ({"accepted_range": {"n": [0, 100]}}, "accepted_range n in [0, 100] (1 rows)"),

@@ -29,8 +29,10 @@ def table_checks(table: str, tests: dict) -> list[Check]:
     for key in tests.get("unique", ()):
         columns = [key] if isinstance(key, str) else list(key)
         cols = ", ".join(_q(c) for c in columns)
+        # one column: NULLs are "unknown", never duplicates (as dbt's unique); a composite key: NULL is a value
+        where = f" WHERE {cols} IS NOT NULL" if len(columns) == 1 else ""
         found.append(Check(table, f"unique ({', '.join(columns)})",
-                           f"SELECT count(*) FROM (SELECT {cols} FROM {table} GROUP BY ALL HAVING count(*) > 1)"))
+                           f"SELECT count(*) FROM (SELECT {cols} FROM {table}{where} GROUP BY ALL HAVING count(*) > 1)"))
     for column in tests.get("not_null", ()):
         found.append(Check(table, f"not_null {column}", f"SELECT count(*) FROM {table} WHERE {_q(column)} IS NULL"))
     for column, values in tests.get("accepted_values", {}).items():
