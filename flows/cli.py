@@ -49,8 +49,20 @@ def cmd_run(args) -> int:
         from critics.flows.runners import with_runner
 
         check_unlocked(db)
+        if not args.config:
+            _import_demo_catalogue(db)
         summary = _finished(lambda: with_runner(nightly, str(config_path))(config_path=str(config_path), db=str(db)))
     return _report(summary, db)
+
+
+def _import_demo_catalogue(db: Path) -> None:
+    """The demo's films link to IMDb ids through a tiny extract shipped with it; your own sources use your import."""
+    from critics.schemas.paths import package_data
+    from critics.tasks.runtime.runlock import writer_lock
+    from critics.tasks.warehouse import catalogue, load
+
+    with writer_lock(str(db)), load.open_work(str(db)) as con:
+        catalogue.import_catalogue(con, package_data("demo_site", "imdb"))
 
 
 def cmd_scrape(args) -> int:
