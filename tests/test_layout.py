@@ -50,3 +50,15 @@ def test_python_modules_live_only_in_packages():
     for top in ("flows", "tasks", "schemas"):
         for module in (REPO_ROOT / top).rglob("*.py"):
             assert (module.parent / "__init__.py").is_file(), f"{module.relative_to(REPO_ROOT)} is outside a package"
+
+
+def test_configuration_doc_names_every_key_of_the_schema():
+    from critics.schemas.config import config_json_schema
+
+    schema = config_json_schema()
+    doc = (REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    keys = set(schema["properties"])
+    for definition in schema.get("$defs", {}).values():
+        keys |= set(definition.get("properties", {}))
+    missing = sorted(k for k in keys if not re.search(rf"\b{k}[`\]]", doc))
+    assert not missing, f"docs/configuration.md does not describe: {missing}"
