@@ -56,3 +56,13 @@ def test_outcomes_upsert_per_run_and_url_and_count_into_the_run(con):
 @pytest.mark.parametrize("url", ["http://x/a", "http://x/a?utm=1", "https://x/%E2%98%85"])
 def test_review_id_is_stable_and_short(url):
     assert load.review_id(url) == load.review_id(url) and len(load.review_id(url)) == 16
+
+
+def test_the_configured_source_names_the_outlet_when_the_page_states_none():
+    from types import SimpleNamespace
+
+    from critics.tasks.warehouse.load import _outlet
+
+    assert _outlet(SimpleNamespace(outlet="example.org", outlet_rule="domain"), "Example Film Review") == "Example Film Review"
+    assert _outlet(SimpleNamespace(outlet=None, outlet_rule=None), "Example Film Review") == "Example Film Review"
+    assert _outlet(SimpleNamespace(outlet="The Long Take", outlet_rule="og:site_name"), "Source") == "The Long Take"

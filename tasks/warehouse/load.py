@@ -219,12 +219,17 @@ def review_frames(run_id: str, reviews: list[ExtractedReview], source_of: dict[s
     }
 
 
+def _outlet(page, source: str) -> str:
+    """The outlet the page states; the configured source's name when the page states none (a bare domain)."""
+    return source if not page.outlet or page.outlet_rule == "domain" else page.outlet
+
+
 def _review_row(rid: str, run_id: str, review: ExtractedReview, source: str, sha: str, now: datetime) -> dict:
     page, rating = review.page, review.rating
     return {
         "review_id": rid, "url": page.canonical_url, "fetched_url": page.url, "source": source, "sha256": sha,
         "film_title": page.film_title, "film_year": page.film_year, "headline": page.headline,
-        "critic": page.critic, "outlet": page.outlet or source, "published_date": page.published_at,
+        "critic": page.critic, "outlet": _outlet(page, source), "published_date": page.published_at,
         "rating_raw": rating.raw if rating else None, "rating_rule": rating.rule if rating else None,
         "rating_scale": rating.scale if rating else None, "rating_reason": rating.reason if rating else None,
         "score": review.score, "verdict": review.verdict, "verdict_source": review.verdict_source,
