@@ -18,7 +18,7 @@ def publish_at_scale(work: Path, reviews: int = 1_000_000, films: int = 20_000, 
 
     The consensus comparison takes the best of `repeats` runs of each side, alternating, in this process. Both
     sides read the same inputs (the internal review_facts columns film_meters reads, the film keys and titles,
-    consensus_history, staging.consensus_text) and produce the same film_consensus rows, which are compared.
+    consensus_history, intermediate.consensus_text) and produce the same film_consensus rows, which are compared.
     """
     from critics.schemas.config import config_from_dict
     from critics.tasks.warehouse import load, publish
@@ -44,10 +44,11 @@ def publish_at_scale(work: Path, reviews: int = 1_000_000, films: int = 20_000, 
             model_s[name] = time.perf_counter() - start
         names = [n for n in ("film_meters", "film_consensus") if n in models] or ["film_consensus"]
         inputs = {  # what the two SQL models read, as a Polars publish step would read it from DuckDB
-            "reviews": "SELECT film_key, is_fresh, score, score_exact, is_top_critic, is_model_verdict FROM review_facts",
-            "films": "SELECT DISTINCT film_key, film_id, title, year FROM staging.film_map",
+            "reviews": ("SELECT film_key, is_fresh, score, score_exact, is_top_critic, is_model_verdict FROM review_facts"
+                        " WHERE syndicated_of IS NULL"),  # a syndicated copy counts once, as in film_meters
+            "films": "SELECT film_key, film_id, title, year, imdb_id FROM intermediate.film_keys",
             "history": "SELECT film_id, publish_night, status FROM consensus_history",
-            "texts": "SELECT film_id, consensus FROM staging.consensus_text"}
+            "texts": "SELECT film_id, consensus FROM intermediate.consensus_text"}
         published_at, night = con.execute(
             "SELECT getvariable('published_at'), getvariable('publish_night')").fetchall()[0]
         sql_runs, polars_runs, e2e_runs = [], [], []
@@ -106,8 +107,8 @@ def synthetic_reviews(reviews: int, films: int):
 def polars_consensus(reviews, films, config, history, texts, published_at, publish_night):
     """film_meters + film_consensus in Polars: the same inputs, columns and values as the SQL models.
 
-    reviews: film_key, is_fresh, score, score_exact, is_top_critic, is_model_verdict (review_facts); films: film_key, film_id,
-    title, year; history: consensus_history (film_id, publish_night, status); texts: film_id, consensus.
+    reviews: film_key, is_fresh, score, score_exact, is_top_critic, is_model_verdict (review_facts, earliest prints
+    only); films: film_key, film_id, title, year, imdb_id; history: consensus_history (film_id, publish_night, status); texts: film_id, consensus.
     """
     import polars as pl
 
@@ -181,7 +182,7 @@ def polars_consensus(reviews, films, config, history, texts, published_at, publi
                             rounded("model_verdict_share", 3)))
     return (meters.join(texts.lazy(), on="film_id", how="left")
             .with_columns(pl.lit(published_at, dtype=pl.Datetime("us")).alias("published_at"))
-            .select("film_id", "title", "year", "review_count", "fresh_count", "tomatometer", "tomatometer_low",
+            .select("film_id", "title", "year", "imdb_id", "review_count", "fresh_count", "tomatometer", "tomatometer_low",
                     "tomatometer_high", "status", "scored_count", "avg_score", "top_critic_count",
                     "top_critic_tomatometer", "consensus", "published_at", "avg_score_label", "top_critic_avg_score",
                     "score_stddev", "is_controversial", "model_verdict_share")

@@ -19,6 +19,8 @@ CONTAINMENT = 0.8  # share of the shorter text's words found, in order, in the l
 MIN_RUN = 3  # words in a row that count as copied text
 MIN_WORDS = 4  # shorter texts are too generic to call copies ("A visual treat.")
 MIN_WORDS_UNSIGNED = 8  # without a byline to agree on, only a longer shared text counts
+# what a stored result depends on besides the texts: a change here compares every film's candidates again
+METHOD = f"shingle={SHINGLE_WORDS} containment={CONTAINMENT} run={MIN_RUN} words={MIN_WORDS}/{MIN_WORDS_UNSIGNED}"
 _WORD = re.compile(r"[^\W_]+")
 _EDITOR_NOTE = re.compile(r"\[[^\]]{0,40}\]")  # "[Barry] Levinson", "[Full review in Spanish]"
 
@@ -74,7 +76,9 @@ def _film_copies(members: list[Printed]) -> dict[str, str]:
     for a, b in sorted(_candidate_pairs(members, grams)):
         ra, rb = find(a), find(b)
         # an unsigned wire copy never bridges two different critics' reviews into one group
-        if ra != rb and len(signed[ra] | signed[rb]) <= 1 and is_copy(by_id[a], by_id[b]):
+        # no shared shingle, no aligned run of MIN_RUN words: is_copy would say no (skipped: it is the costly part)
+        if (ra != rb and len(signed[ra] | signed[rb]) <= 1 and not grams[a].isdisjoint(grams[b])
+                and is_copy(by_id[a], by_id[b])):
             parent[ra] = rb
             signed[rb] |= signed[ra]
     groups: dict[str, list[Printed]] = defaultdict(list)
