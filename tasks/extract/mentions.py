@@ -24,6 +24,8 @@ _WORD_NAMES = set(lexicon.words("word_names"))  # English words that are also gi
 _COMMON = _WORD_NAMES | set(lexicon.words("common_words"))  # a one-word title or name among these needs quotes
 _STOP = set(lexicon.words("capitalised_non_names"))
 _FIRST_NAMES = set(lexicon.words("first_names"))
+_SURNAMES = set(lexicon.words("surnames"))
+_OPENERS = set(lexicon.words("name_openers"))  # split uncredited runs here: "Writers Mark Burton", "Citizen Kane"
 
 # Context that makes a name that is also a film title the film: "the John Wick films", "in John Wick (2014)".
 _FILM_AFTER = re.compile(r"^['\"’”]?(?:\s*\((?:18|19|20)\d\d\)|\s+(?:films?|movies?|franchise|series|saga|"
@@ -32,7 +34,9 @@ _FILM_AFTER = re.compile(r"^['\"’”]?(?:\s*\((?:18|19|20)\d\d\)|\s+(?:films?|
 _ROLE_BEFORE = re.compile(r"\b(?:director|actor|actress|star|co-star|costar|filmmaker|writer|screenwriter|"
                           r"novelist|author|producer|composer|comedian|comic|singer|rapper|playwright|helmer|"
                           r"auteur|cinematographer|editor|newcomer|veteran|legend|icon|stars?|starring|"
-                          r"directed\s+by|written\s+by|produced\s+by|narrated\s+by|voiced\s+by)\s+$", re.I)
+                          r"leading\s+(?:lady|man)|(?:directed|written|produced|narrated|voiced|played|portrayed|performed|"
+                          r"book|novel|memoir|play|script|screenplay|score|music|documentary)(?:\s+\w+ly)?\s+by)[^\S\n]+$",
+                          re.I)
 
 
 @dataclass(frozen=True)
@@ -292,34 +296,51 @@ def _pick_non_overlapping(spans: list[tuple[int, int, _Entity, int]]) -> list[tu
 _NAME_TOKEN = (rf"(?:(?:Mc|Mac|O['’]|D['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+|-[{_LOW}]{{1,3}}(?![{_LOW}]))*|[{_UP}]\.(?:\s?[{_UP}]\.)*)")
 # Context showing a name-shaped phrase is a title: "in John Carter,", "Paul Blart: Mall Cop", "X is a fun movie".
 _TITLE_BEFORE = re.compile(rf"(?:\bin\s+|[{_UP}][{_LOW}]+\s+of\s+|[\"“‘'*_])$")
-_TITLE_AFTER = re.compile(r"^(?:['’]?\s*:|['\"”’*_]|\s+(?:is|was|isn't|wasn't|is\s+not)\s+(?:a|an|one|the|just|"
+_TITLE_AFTER = re.compile(r"^(?:['’]?\s*:|['\"”’*_](?!s\b)|\s+(?:is|was|isn't|wasn't|is\s+not)\s+(?:a|an|one|the|just|"
                           r"another)\b[^.,;:!?]{0,40}?\b(?:film|movie|picture|comedy|drama|thriller|sequel|"
                           r"documentary|adventure|romp|entertainment|fantasy|musical|cartoon|flick|mess|"
                           r"disaster|western|biopic|remake)s?\b)")
 _PREV_WORD = re.compile(rf"([{_UP}][{_LOW}]+)(?:\s+|-)$")
 _NEXT_WORD = re.compile(rf"\s+([{_UP}][{_LOW}]+)")
 _TOKEN = re.compile(r"\S+")
+_RUN_START = re.compile(r"(?:^|[.!?:;\n]|[\"“‘(]|[.!?:]\s*[\"“‘(]?)\s*$")
+_MAYBE_GIVEN = re.compile(rf"[{_UP}][{_LOW}]+(?<!ing)(?<!ed)(?<!ly)(?<!er)")  # "Crouching Tiger", "Commander James"
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+_MAKER_FILM = re.compile(r"^\s+(?:film|movie|picture)\b")  # singular: a maker's film, not a franchise
+_ARTICLE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Aa]nother|latest|new|first|last)\s+$")
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _CAPITALISED_BEFORE = re.compile(rf"[{_UP}][{_LOW}]*\s+$")
 _SENTENCE_START_BEFORE = re.compile(r"(?:^|[.!?:]\s+)\S+\s+$")
 _INITIAL = re.compile(rf"[{_UP}]\.")
 _COMMON_NOT_NAMES = _COMMON - _WORD_NAMES
-_CANDIDATE = re.compile(rf"(?<![\w'’.-]){_NAME_TOKEN}(?:\s+(?:(?:{'|'.join(sorted(p for p in _PARTICLES if len(p) > 1 and p != 'st.'))})\s+)?"
+_CANDIDATE = re.compile(rf"(?<![\w'’.-]){_NAME_TOKEN}(?:[^\S\n]+(?:(?:{'|'.join(sorted(p for p in _PARTICLES if len(p) > 1 and p != 'st.'))})[^\S\n]+)?"
                         rf"{_NAME_TOKEN}){{1,3}}(?![\w-])")
 
 
 def _uncredited_names(text: str, sentences, taken: list[tuple[int, int, _Entity]],
                       known: set[str]) -> list[tuple[int, int, _Entity]]:
-    """Capitalised 2-3 word names not in the credits that start with a known given name."""
-    found = []
-    for match in _CANDIDATE.finditer(text):
-        for start, end in _name_runs(text, match.start(), match.end()):
-            if any(not (end <= a or start >= b) for a, b, _ in taken):
-                continue
-            if _looks_like_person(text, start, end):
-                name = " ".join(text[start:end].split())
-                found.append((start, end, _Entity(name, "person", None)))
-    return found
+    """Capitalised 2-4 word names not in the credits: a known given name, a role noun, or listed with a person."""
+    runs = [(start, end) for match in _CANDIDATE.finditer(text)
+            for start, end in _name_runs(text, match.start(), match.end())
+            if all(end <= a or start >= b for a, b, _ in taken)]
+    verdicts = {run: _person_verdict(text, *run) for run in runs}
+    people = [run for run, verdict in verdicts.items() if verdict]
+    anchors = people + [(a, b) for a, b, e in taken if e.kind == "person"]
+    unsure = [run for run, verdict in verdicts.items() if verdict is None]
+    while unsure:  # "Corey Hawkins and Toby Kebbell and Jing Tian": a list of names spreads the evidence
+        listed = [run for run in unsure if any(_listed_together(text, run, other) for other in anchors)]
+        if not listed:
+            break
+        people += listed
+        anchors += listed
+        unsure = [run for run in unsure if run not in listed]
+    return [(a, b, _Entity(" ".join(text[a:b].split()), "person", None)) for a, b in sorted(people)]
+
+
+def _listed_together(text: str, run: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Two spans next to each other in a list: 'X, Y', 'X and Y', 'X & Y', 'X, and Y'."""
+    gap = text[run[1]:other[0]] if run[1] <= other[0] else text[other[1]:run[0]]
+    return bool(_LIST_GAP.fullmatch(gap))
 
 
 def _name_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -328,7 +349,7 @@ def _name_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for token in _TOKEN.finditer(text[start:end]):
         word = token.group(0)
         a, b = start + token.start(), start + token.end()
-        if word.rstrip(".") in _STOP or word in _STOP:
+        if word.rstrip(".") in _STOP or word in _STOP or word in _OPENERS:
             runs.append(current)
             current = []
         else:
@@ -343,13 +364,13 @@ def _name_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _looks_like_person(text: str, start: int, end: int) -> bool:
-    """A name-shaped run whose first word is a given name, or that follows a role noun ('director X Y')."""
+def _person_verdict(text: str, start: int, end: int) -> bool | None:
+    """True for a person (given name first, or after a role noun), False for a title, None when only name-shaped."""
     words = text[start:end].split()
     before, after = text[max(0, start - 40):start], text[end:end + 80]
     if _TITLE_BEFORE.search(before) and not _POSSESSIVE.match(after) or _TITLE_AFTER.match(after) \
-            or _FILM_AFTER.match(after):
-        return False
+            or _FILM_AFTER.match(after) and not (_MAKER_FILM.match(after) and _ARTICLE_BEFORE.search(before)):
+        return False  # "the Michael Winterbottom film" is his film; "the John Wick films" the franchise
     if words[0].lower() in _WORD_NAMES and _CAPITALISED_BEFORE.search(before) and \
             not _SENTENCE_START_BEFORE.search(before):
         return False  # "You Will Meet a Tall Dark Stranger": a word-name inside a capitalised title
@@ -360,4 +381,11 @@ def _looks_like_person(text: str, start: int, end: int) -> bool:
         return False
     if first in _FIRST_NAMES:
         return True
-    return bool(_ROLE_BEFORE.search(text[max(0, start - 30):start])) and not _INITIAL.match(words[0])
+    if _ROLE_BEFORE.search(text[max(0, start - 30):start]) and not _INITIAL.match(words[0]):
+        return True
+    # "Patton Oswalt", "Amrita Singh": a given name we don't know before a common surname, inside a sentence
+    if len(words) == 2 and words[-1] in _SURNAMES and _MAYBE_GIVEN.fullmatch(words[0]) \
+            and words[0].lower() not in _COMMON | _HONORIFICS \
+            and not _RUN_START.search(before) and not _CAPITALISED_BEFORE.search(before):
+        return True
+    return None
