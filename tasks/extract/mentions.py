@@ -24,6 +24,7 @@ _WORD_NAMES = set(lexicon.words("word_names"))  # English words that are also gi
 _COMMON = _WORD_NAMES | set(lexicon.words("common_words"))  # a one-word title or name among these needs quotes
 _STOP = set(lexicon.words("capitalised_non_names"))
 _FIRST_NAMES = set(lexicon.words("first_names"))
+_GIVEN_NAMES = _FIRST_NAMES | set(lexicon.words("census_given_names"))  # uncredited names only
 _SURNAMES = set(lexicon.words("surnames"))
 _OPENERS = set(lexicon.words("name_openers"))  # split uncredited runs here: "Writers Mark Burton", "Citizen Kane"
 
@@ -374,12 +375,12 @@ def _person_verdict(text: str, start: int, end: int) -> bool | None:
     if words[0].lower() in _WORD_NAMES and _CAPITALISED_BEFORE.search(before) and \
             not _SENTENCE_START_BEFORE.search(before):
         return False  # "You Will Meet a Tall Dark Stranger": a word-name inside a capitalised title
-    first = words[0].split("-")[0] if words[0] not in _FIRST_NAMES else words[0]
+    first = words[0].split("-")[0] if words[0] not in _GIVEN_NAMES else words[0]
     if sum(1 for w in words if w.lower() not in _PARTICLES) > 3:
         return False
-    if any(w.lower() in _COMMON_NOT_NAMES and w not in _FIRST_NAMES for w in words[1:]):
+    if any(w.lower() in _COMMON_NOT_NAMES and w not in _GIVEN_NAMES for w in words[1:]):
         return False
-    if first in _FIRST_NAMES:
+    if first in _GIVEN_NAMES:
         return True
     if _ROLE_BEFORE.search(text[max(0, start - 30):start]) and not _INITIAL.match(words[0]):
         return True
