@@ -94,13 +94,14 @@ def _timed_build(con, config) -> tuple[float, dict[str, float]]:
 
 
 def _add_reviews(con, count: int) -> None:
-    """`count` new reviews, copies of existing rows under new ids (a later night's pages of the same films)."""
+    """`count` new reviews under new ids (a later night's pages of the same films): existing rows with their words
+    reversed, so each is a new text (no shared 3-word run), not a copy."""
     con.execute(f"""INSERT INTO staging.reviews BY NAME
-                    SELECT * REPLACE ('n' || review_id AS review_id, 'http://127.0.0.1/new/' || review_id AS url)
+                    SELECT * REPLACE ('n' || review_id AS review_id, 'http://127.0.0.1/new/' || review_id AS url,
+                                      array_to_string(list_reverse(string_split(text, ' ')), ' ') AS text)
                     FROM staging.reviews ORDER BY review_id LIMIT {count}""")
-    con.execute(f"""INSERT INTO staging.chunks SELECT 'n' || review_id, chunk_index, text, char_start, char_end
-                    FROM staging.chunks WHERE review_id IN (SELECT review_id FROM staging.reviews
-                                                            ORDER BY review_id LIMIT {count})""")
+    con.execute("""INSERT INTO staging.chunks SELECT review_id, 0, text, 0, length(text)::INTEGER
+                   FROM staging.reviews WHERE review_id LIKE 'n%'""")
 
 
 def _spawn(path: str | None, args) -> dict:

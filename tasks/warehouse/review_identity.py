@@ -61,27 +61,36 @@ def write_syndication(con, film_map: str, table: str, state: str = "intermediate
 def _candidates(con, film_map: str) -> None:
     """Temp table syndication_candidates: the reviews that can have a copy, with their film and name key."""
     critics = [c for (c,) in con.execute("SELECT DISTINCT critic FROM staging.reviews").fetchall()]
-    keys = pl.DataFrame({"critic": critics, "critic_key": [name_key(c)[0] for c in critics]},
-                        schema={"critic": pl.String, "critic_key": pl.String})
+    names = [name_key(c)[0] for c in critics]
+    number = {key: i for i, key in enumerate(["", *sorted(set(names) - {""})])}  # 0: unsigned
+    keys = pl.DataFrame({"critic": critics, "critic_key": names, "key_id": [number[k] for k in names]},
+                        schema={"critic": pl.String, "critic_key": pl.String, "key_id": pl.Int32})
     con.register("critic_keys_frame", keys.to_arrow())
+    # Every review once as integers (its rowid: stable within this transaction, film, name key): the groupings
+    # below compare no strings.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE syndication_keyed AS
+                    SELECT reviews.rowid AS row_id, map.film_key, keys.key_id
+                    FROM staging.reviews AS reviews
+                    JOIN {film_map} AS map ON map.film_title = reviews.film_title
+                     AND map.film_year IS NOT DISTINCT FROM reviews.film_year
+                    JOIN critic_keys_frame AS keys ON keys.critic IS NOT DISTINCT FROM reviews.critic""")
     # Only reviews that can have a copy are read: another review of the film by the same name, or no byline.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE syndication_candidates AS
-                    WITH keyed AS (
-                        SELECT reviews.review_id, map.film_id, keys.critic_key
-                        FROM staging.reviews AS reviews
-                        JOIN {film_map} AS map ON map.film_title = reviews.film_title
-                         AND map.film_year IS NOT DISTINCT FROM reviews.film_year
-                        JOIN critic_keys_frame AS keys ON keys.critic IS NOT DISTINCT FROM reviews.critic),
-                    same_name AS (
-                        SELECT film_id, critic_key FROM keyed GROUP BY ALL HAVING count(*) > 1),
+                    WITH same_name AS (
+                        SELECT film_key, key_id FROM syndication_keyed GROUP BY ALL HAVING count(*) > 1),
                     with_unsigned AS (
-                        SELECT film_id FROM keyed GROUP BY film_id
-                        HAVING count(*) > 1 AND count(*) FILTER (WHERE critic_key = '') > 0),
+                        SELECT film_key FROM syndication_keyed GROUP BY film_key
+                        HAVING count(*) > 1 AND count_if(key_id = 0) > 0),
                     candidates AS (
-                        SELECT keyed.* FROM keyed SEMI JOIN same_name USING (film_id, critic_key)
-                        UNION SELECT keyed.* FROM keyed SEMI JOIN with_unsigned USING (film_id))
-                    SELECT candidates.*, reviews.published_date, md5(reviews.text) AS text_md5
-                    FROM candidates JOIN staging.reviews AS reviews USING (review_id)""")
+                        SELECT * FROM syndication_keyed SEMI JOIN same_name USING (film_key, key_id)
+                        UNION SELECT * FROM syndication_keyed SEMI JOIN with_unsigned USING (film_key))
+                    SELECT reviews.review_id, films.film_id, keys.critic_key, reviews.published_date,
+                           md5(reviews.text) AS text_md5
+                    FROM candidates
+                    JOIN staging.reviews AS reviews ON reviews.rowid = candidates.row_id
+                    JOIN (SELECT DISTINCT film_key, film_id FROM {film_map}) AS films USING (film_key)
+                    JOIN (SELECT DISTINCT key_id, critic_key FROM critic_keys_frame) AS keys USING (key_id)""")
+    con.execute("DROP TABLE syndication_keyed")
     con.unregister("critic_keys_frame")
 
 
