@@ -123,58 +123,6 @@ def item_phrase(field: FieldInfo) -> str:
 
 
 def _is_item(root: type[BaseModel], loc: tuple) -> bool:
-    """Whether loc goes past its last field name: an item of a list or a table, not the field itself."""
-    model, last = root, -1
-    for depth, part in enumerate(loc):
-        field = model.model_fields.get(part) if model and isinstance(part, str) else None
-        if field is not None:
-            model, last = _model_of(field.annotation), depth
-        elif not isinstance(part, int):
-            break
-    return last < len(loc) - 1
-
-
-def _model_of(annotation) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found:
-            return found
-    return None
-
-
-def expectation(field: FieldInfo) -> str:
-    """`an integer >= 1`, `a number from 0 to 1`, `a list of strings` from a field's type and bounds."""
-    text = type_phrase(field.annotation)
-    optional = text.endswith(_OPTIONAL)
-    text = text.removesuffix(_OPTIONAL)
-    bounds = {attr: getattr(m, attr) for m in field.metadata for attr in ("ge", "gt", "le", "lt") if hasattr(m, attr)}
-    if _min_length(field.metadata) and (text.startswith("a list") or text == "a string"):
-        text = "a non-empty " + text.removeprefix("a ")
-    if "ge" in bounds and "le" in bounds:
-        text += f" from {bounds['ge']} to {bounds['le']}"
-    else:
-        text += "".join(f" {_OPS[attr]} {value}" for attr, value in bounds.items())
-    return text + (_OPTIONAL if optional else "")
-
-
-def _min_length(metadata) -> bool:
-    """Whether constraints (annotated_types or a nested FieldInfo) demand at least one item or character."""
-    for m in metadata:
-        inner = m.metadata if isinstance(m, FieldInfo) else [m]
-        if any(isinstance(x, at.MinLen) and x.min_length > 0 for x in inner):
-            return True
-    return False
-
-
-def item_phrase(field: FieldInfo) -> str:
-    """The expectation for one item of a list or table field."""
-    args = typing.get_args(field.annotation)
-    return type_phrase(args[-1]) if args else type_phrase(field.annotation)
-
-
-def _is_item(root: type[BaseModel], loc: tuple) -> bool:
     """Whether loc points inside a list or table field (an item), not at the field itself."""
     model, depth = root, 0
     for depth, part in enumerate(loc):
