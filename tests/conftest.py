@@ -1,6 +1,7 @@
 """Shared fixtures: an isolated Prefect home, and one real crawl of the demo site over loopback."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ import pytest
 
 # Prefect reads its settings at import: give the test session its own home and embedded server.
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="critics-test-prefect-"))
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)  # one per pytest process; none left behind
 os.environ["PREFECT_HOME"] = str(_PREFECT_HOME)
 os.environ.pop("PREFECT_API_URL", None)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
