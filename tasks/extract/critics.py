@@ -3,9 +3,10 @@ names the config pins together are one critic at every outlet."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+
+from critics.tasks.extract.films import strip_accents
 
 UNSIGNED = "(unsigned)"
 _INITIAL = re.compile(r"^[^\W\d_]\.?$")
@@ -57,8 +58,7 @@ def _identity(key: str, middle: str, outlet: str, pinned: dict[str, str], initia
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return strip_accents(text).casefold()
 
 
 def _slug(text: str) -> str:

@@ -73,7 +73,7 @@ def _strip_review_words(title: str) -> str:
 @lru_cache(maxsize=1 << 16)  # publish resolves every surface title each night; most repeat
 def normalise_title(title: str) -> str:
     """Matching key: no case, accents, punctuation or leading article; '&' = 'and'; roman numerals as digits."""
-    text = (title if title.isascii() else _strip_accents(title)).lower()
+    text = (title if title.isascii() else strip_accents(title)).lower()
     text = _APOSTROPHES.sub("", text).replace("&", " and ").replace("+", " and ")
     words = _WORD.findall(text)
     if not words:
@@ -85,7 +85,7 @@ def normalise_title(title: str) -> str:
     return " ".join([first, *rest])
 
 
-def _strip_accents(text: str) -> str:
+def strip_accents(text: str) -> str:
     """Base letters without their combining marks ("Amélie" -> "Amelie")."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 

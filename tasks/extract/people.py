@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Iterable
 
 from critics.schemas.records import Credit
+from critics.tasks.extract.films import strip_accents
 
 # Directors first: when a short form is shared, the matcher gives it to the only director (see mentions.py).
 _ROLE_ORDER = {"director": 0, "writer": 1, "actor": 2}
@@ -61,5 +61,4 @@ def _key(credit: Credit) -> tuple:
 
 def _person_key(name: str) -> str:
     """Case, accents and spacing aside, one person's name as pages and the catalogue spell it."""
-    text = unicodedata.normalize("NFKD", name)
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
+    return " ".join(strip_accents(name).casefold().split())

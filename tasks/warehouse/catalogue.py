@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 
 from critics.tasks.extract.films import normalise_title
+from critics.tasks.warehouse.load import transaction
 
 FILES = {"titles": "title.basics.tsv.gz", "akas": "title.akas.tsv.gz",
          "principals": "title.principals.tsv.gz", "people": "name.basics.tsv.gz"}
@@ -60,8 +61,7 @@ def import_catalogue(con, folder: str | Path) -> dict[str, int]:
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET preserve_insertion_order = false")  # lets DuckDB stream the filtered scans
     ensure_schema(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in ("titles", "akas", "principals", "people", "title_keys"):
             con.execute(f"DELETE FROM catalogue.{table}")
         con.execute(_INSERT_TITLES.format(src=_reader(paths["titles"])), [list(FILM_TYPES)])
@@ -69,10 +69,6 @@ def import_catalogue(con, folder: str | Path) -> dict[str, int]:
         con.execute(_INSERT_PRINCIPALS.format(src=_reader(paths["principals"])))
         con.execute(_INSERT_PEOPLE.format(src=_reader(paths["people"])))
         _write_title_keys(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return catalogue_counts(con)
 
 
