@@ -27,6 +27,7 @@ _FIRST_NAMES = set(lexicon.words("first_names"))
 _GIVEN_NAMES = _FIRST_NAMES | set(lexicon.words("census_given_names"))  # uncredited names only
 _SURNAMES = set(lexicon.words("surnames"))
 _OPENERS = set(lexicon.words("name_openers"))  # split uncredited runs here: "Writers Mark Burton", "Citizen Kane"
+_SURNAME_STOPS = set(lexicon.words("surname_stop_words"))  # "Alan King": a stop word ends a known first name
 
 # Context that makes a name that is also a film title the film: "the John Wick films", "in John Wick (2014)".
 _FILM_AFTER = re.compile(r"^['\"’”]?(?:\s*\((?:18|19|20)\d\d\)|\s+(?:films?|movies?|franchise|series|saga|"
@@ -350,7 +351,8 @@ def _name_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for token in _TOKEN.finditer(text[start:end]):
         word = token.group(0)
         a, b = start + token.start(), start + token.end()
-        if word.rstrip(".") in _STOP or word in _STOP or word in _OPENERS:
+        ends_name = word in _SURNAME_STOPS and len(current) == 1 and current[0][2] in _FIRST_NAMES
+        if (word.rstrip(".") in _STOP or word in _STOP or word in _OPENERS) and not ends_name:
             runs.append(current)
             current = []
         else:

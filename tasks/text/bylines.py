@@ -31,7 +31,7 @@ _CUT = re.compile(r"\s*[|,;•·/]\s*|\s+[-–—]\s+|\s+(?:on|for|at|in|from|po
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'’\-.]*|[A-Z]\.|(?:de|da|del|della|der|den|di|du|dos|van|von|la|le|ten|ter|"
                         r"bin|al|el|y|st\.?|mac|and|&)|[a-z]?'?[A-Z][\w'’\-]*)$")
 _COPYRIGHT = re.compile(r"(?:(?:©|&copy;|\(c\)|copyright)\s*)+(?:(?:19|20)\d\d\s*(?:[-–—]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
-                        r"(?:by\s+)?(?P<name>[A-Z][\w.&'’ -]{1,60}?)(?=\s*(?:[.,|]|all rights|inc\b|llc\b|ltd\b|$))", re.I)
+                        r"(?:by\s+)?(?P<name>[A-Z][\w.&'’ -]{1,60}?)(?=\s*(?:(?<!\b[A-Z])\.|[,|]|all rights|inc\b|llc\b|ltd\b|$))", re.I)
 _BOILER = re.compile(r"comment|related|promo|recommend|more-|most-|popular|trending|sidebar|footer|newsletter|bio\b|"
                      r"author-bio|about-the-author|profile|teaser|widget|right-?rail|left-?rail|(^|[-_ ])nav", re.I)
 
@@ -54,9 +54,11 @@ def find_critic(objects: list[dict], review: dict | None, meta: dict[str, str], 
         (lambda: _author_names(review), "jsonld_review"),
         (lambda: _author_names(_main_article(objects)), "jsonld_article"),
         (lambda: _byline_elements(article), "byline"),
-        *[(lambda k=k: [meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
+        *[(lambda k=k: [_unwrap(meta[k])], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
         # a pen name ('Li', 'Suncle', '是羽毛ya') is taken only where the page marks it as its author
-        *[(lambda k=k: [_PEN_NAME + meta[k]], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
+        (lambda: [_PEN_NAME + n for n in _author_names(review)], "jsonld_review"),
+        (lambda: [_PEN_NAME + n for n in _author_names(_main_article(objects))], "jsonld_article"),
+        *[(lambda k=k: [_PEN_NAME + _unwrap(meta[k])], f"meta:{k}") for k in _AUTHOR_META if meta.get(k)],
         (lambda: [meta.get("twitter:data1")] if "by" in meta.get("twitter:label1", "").lower() else [], "meta:twitter"),
         (lambda: _text_bylines(article), "text_byline"),
         (lambda: _meta_lines(article), "byline_meta"),
@@ -81,7 +83,7 @@ def find_outlet(objects: list[dict], review: dict | None, meta: dict[str, str], 
     publishers = [(_publisher(review), "jsonld_review"), (_publisher(_main_article(objects)), "jsonld_article")]
     # a blog's publisher is often its author's own name ('George S.'); the site's brand then comes from elsewhere
     candidates = [(p, rule) for p, rule in publishers
-                  if not (p and clean_name(p) and (_same(p, critic) or meta.get("og:site_name")))]
+                  if not (p and clean_name(p) and (same_name(p, critic) or meta.get("og:site_name")))]
     candidates += [(meta.get(k), k) for k in _OUTLET_META]
     owner = owner or (lambda: copyright_owner(tree))
     candidates += [(_site_object(objects), "jsonld_site"), (title_outlet(title, url, headline), "title"),
@@ -120,6 +122,15 @@ def clean_name(raw: str | None) -> str | None:
     return text
 
 
+def _unwrap(value: str) -> str:
+    """A template's printed map ('map[name:Ryan Lin]', Hugo printing .Site.Author) as the name inside it."""
+    match = _GO_MAP.fullmatch(value.strip())
+    return match["name"] if match else value
+
+
+_GO_MAP = re.compile(r"map\[(?:[^\]]*?\s)?name:(?P<name>[^\]:]+?)(?:\s+\w+:[^\]]*)?\]")
+
+
 def _trafilatura_author(tree) -> list[str]:
     """trafilatura's own author finder, as a pen name or a full name ('Fudge' in 'By Fudge in Featured')."""
     from trafilatura.metadata import extract_author
@@ -132,7 +143,8 @@ def _trafilatura_author(tree) -> list[str]:
     return [n if " " in n else _PEN_NAME + n for n in names]
 
 
-def _same(a: str | None, b: str | None) -> bool:
+def same_name(a: str | None, b: str | None) -> bool:
+    """The same name, case, spacing, punctuation and a leading 'The' aside."""
     return bool(a and b) and _squash(a.rstrip(".")) == _squash(b.rstrip("."))
 
 

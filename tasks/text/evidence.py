@@ -30,7 +30,8 @@ _FILM_HEADLINE = re.compile(r"[\"“‘']?[^\"“”‘’|:]{1,80}?[\"”’']?
 _OPENING_CHARS = 600
 _DATED_TITLE = re.compile(r"\w\s*\((?:18|19|20)\d\d\)")
 _WORDS = re.compile(r"[a-z][a-z-]*")
-_REVIEW_SAID = re.compile(r"\b(?:my|this|our|the full)\s+(?:film\s+|movie\s+)?review\b|\breview(?:ing)?\s+of\s+[\"“‘']", re.I)
+_REVIEW_SAID = re.compile(r"\b(?:my|this|our|the full)\s+(?:film\s+|movie\s+)?review\b|\breview(?:ing)?\s+of\s+[\"“‘']"
+                          r"|\bI\s+(?:write|wrote|post|am\s+writing)\s+(?:a\s+)?(?:movie|film)\s+reviews?\b", re.I)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from extruct.w3cmicrodata import MicrodataExtractor
 from lxml import etree
 
 from critics.schemas.records import Credit, ParsedPage
+from critics.tasks.extract import lexicon
 from critics.tasks.extract.films import normalise_title, parse_headline
 from critics.tasks.extract.ratings import extract_rating
 from critics.tasks.text import bylines, evidence
@@ -90,7 +91,7 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     discussed = None
     if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
         discussed = _headline_part_in_text(headlines, page.body_text)
-        page.film_title = (discussed or _quoted_title_in_text(page.body_text)
+        page.film_title = (discussed or _quoted_title_in_text(page.body_text) or _dated_title_in_text(page.body_text)
                            or _credits_heading(page.rating_text_blocks) or page.film_title)
     elif page.film_title and ": " in page.film_title and page.film_title not in page.body_text:
         tail = page.film_title.rsplit(": ", 1)[1]  # "Great Moments in Sports Cinema: Rudy": the text says "Rudy"
@@ -203,6 +204,9 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[di
     page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree, owner)
     page.outlet, page.outlet_rule = bylines.find_outlet(objects, review, meta, _first_text(tree, "//title"), tree,
                                                         page.url, page.headline, owner, page.critic)
+    if page.critic and " " not in page.critic and bylines.same_name(page.critic, page.outlet):
+        # "By Indiefferential" on indiefferential.com names the site; "Charles Barnes" on his own site stays
+        page.critic, page.critic_rule = None, None
     page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
                                    or _first_attr(tree, "//time/@datetime")) or guess_page_date(tree)
     page.credits = _credits(item) if item else []
@@ -259,6 +263,24 @@ def _quoted_title_in_text(text: str) -> str | None:
         if title[:1].isupper() and len(title.split()) <= 8 and text.count(title) >= 2:
             return title
     return None
+
+
+def _dated_title_in_text(text: str) -> str | None:
+    """A title the opening text dates and names again ('So Weapons (2025) has become ...'): not the punning headline."""
+    openers = set(lexicon.words("sentence_openers"))
+    for match in _DATED_IN_TEXT.finditer(text[:_OPENING]):
+        words = match.group(1).split()
+        while words and words[0] in openers:
+            words = words[1:]
+        title = " ".join(words)
+        if title and text.count(title) >= 2:
+            return title
+    return None
+
+
+_OPENING = 400
+_DATED_IN_TEXT = re.compile(r"((?:[A-Z0-9][\w'’&:!?.-]*|(?<=\w )(?:of|the|a|an|and|in|on|to|at|for|with))"
+                            r"(?: (?:[A-Z0-9][\w'’&:!?.-]*|of|the|a|an|and|in|on|to|at|for|with))*) \((?:18|19|20)\d\d\)")
 
 
 def printed_credits(blocks: list[str]) -> list[Credit]:
@@ -321,12 +343,13 @@ _CREDIT_START = re.compile(r"(?:directed by|director|directors|starring|cast|wri
 def _headline_part_in_text(headlines: list[str], text: str) -> str | None:
     """The headline part the text keeps naming ('Comfort Watches, Day Eighteen: Starship Troopers'): 3 times or more."""
     parts = {p.strip(" '\"‘’“”") for h in headlines for p in _HEADLINE_PARTS.split(h)}
-    counted = [(text.count(p), p) for p in parts if 1 <= len(p.split()) <= 6 and p[:1].isupper()]
+    counted = [(text.count(p), p) for p in parts if 1 <= len(p.split()) <= 6 and (p[:1].isupper() or _CJK.match(p))]
     count, part = max(counted, default=(0, None))
     return part if count >= 3 else None
 
 
-_HEADLINE_PARTS = re.compile(r"\s*[:|–—]\s+|\s+-\s+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HEADLINE_PARTS = re.compile(r"\s*[:|–—]\s+|\s+-\s+|\s*[｜：]\s*")  # full-width bars and colons need no space
 _TEXT_QUOTE = re.compile(r"[\"“‘]([^\"“”‘’\n]{2,80}?)[\"”’]")
 
 
