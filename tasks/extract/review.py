@@ -8,6 +8,7 @@ from critics.tasks.extract.aspects import find_aspects
 from critics.tasks.text.chunk import chunk_index_at, chunk_text, split_sentences
 from critics.tasks.extract.mentions import find_mentions
 from critics.tasks.extract.ratings import extract_rating
+from critics.tasks.extract.scales import usual_scale
 from critics.tasks.extract.textmodel import TextModel, default_model
 from critics.tasks.extract.verdicts import verdict_from_rating
 
@@ -17,6 +18,7 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
     """Rating and verdict (printed rating first, trained text model otherwise), chunks and mentions."""
     model = model or default_model()
     text = page.body_text
+    default_best = default_best or usual_scale(page.outlet)  # '2 stars' at an outlet that rates out of 4
     rating = extract_rating(page.structured_rating, page.structured_rating_rule, page.rating_text_blocks, default_best)
     verdict = verdict_from_rating(rating, page.outlet) if rating else None
     confidence = None
