@@ -68,3 +68,24 @@ def test_a_blogger_saying_they_write_movie_reviews_is_evidence():
     page = parse_page(_page("", text, title="“Heat” movie is really cool"), "http://b.test/blog/heat/")
     assert page.reject_reason is None, page.reject_reason
     assert any("movie reviews" in e for e in page.review_evidence)
+
+
+def test_comments_after_a_comments_heading_are_not_review_text():
+    body = (f"<p>{WORDS}</p><h2 id=comments>Comments<a href=#comments>#</a></h2>"
+            "<h3>Comment by Grinder on 2012-08-08</h3><p>Fascinating blog! Is your theme custom made?</p>")
+    text = parse_page(_page("", body, title="Heat review"), "http://b.test/heat-review/").body_text
+    assert "superb throughout" in text and "Fascinating blog" not in text
+
+
+def test_text_after_an_empty_table_is_kept():
+    body = (f"<div><p><table>\n</table>“27 Dresses” was obviously written by a plot generator. {WORDS}</p>"
+            f"<p>{WORDS}</p></div>")
+    text = parse_page(_page("", body, title="Review: 27 Dresses"), "http://b.test/r").body_text
+    assert "obviously written by a plot generator" in text
+
+
+def test_the_text_ends_at_the_pages_copyright_or_other_stories_line():
+    body = (f"<p>{WORDS}</p><p>{WORDS} Not even a one-time watch.</p><p>Other Stories</p>"
+            "<p>Halla Bol and other things</p><p>Copyright © Zee News Limited. All rights reserved.</p>")
+    text = parse_page(_page("", body, title="Review: Om Shanti Om"), "http://b.test/r").body_text
+    assert text.endswith("Not even a one-time watch.") and "Copyright" not in text

@@ -134,7 +134,27 @@ def main_text(html, url: str) -> str:
     # nothing on our fixtures (tests/test_parse.py keeps and drops the same text either way)
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
                                include_images=False, deduplicate=False, fast=True)
-    return text or ""
+    return _cut_page_end(text or "")
+
+
+def _cut_page_end(text: str) -> str:
+    """The text up to an 'Other Stories' or copyright line in its second half: what follows is the page's, not the critic's."""
+    ends = _page_end_lines()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        key = line.strip().lower().rstrip(":> ").strip()
+        if offset * 2 >= len(text) and (key in ends or _COPYRIGHT_LINE.match(key)):
+            return text[:offset].rstrip()
+        offset += len(line)
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _page_end_lines() -> frozenset[str]:
+    return frozenset(lexicon.words("page_end_lines"))
+
+
+_COPYRIGHT_LINE = re.compile(r"(?:©|\(c\)\s|copyright\b)")
 
 
 def jsonld_objects(tree) -> list[dict]:
@@ -549,10 +569,36 @@ def _strip_boilerplate(tree):
     tagged = [e for e in tree.iter(*_BOILERPLATE_TAGS, "footer")
               if e.tag != "footer" or not _xpath("ancestor::article")(e)]  # a footer inside an article is the review's
     holders = _text_holders(tree) if marked or tagged else set()
+    for element in _comments_after_heading(tree):  # a blog export's comments follow the post as plain paragraphs
+        element.drop_tree()
+    for table in _EMPTY_TABLES(tree):  # '<p><table></table>First paragraph': the text is the table's tail
+        _tail_as_paragraph(table)  # which trafilatura would drop with the table
     for element in marked + tagged:
         if element.getparent() is not None and element not in holders:  # not the root, dropped, or the text's home
             element.drop_tree()
     return tree
+
+
+def _tail_as_paragraph(element) -> None:
+    """Put a paragraph holding the element's tail text where the element was."""
+    paragraph = etree.Element("p")
+    paragraph.text, element.tail = element.tail, None
+    element.getparent().replace(element, paragraph)
+
+
+def _comments_after_heading(tree) -> list:
+    """What follows a 'Comments' heading among its siblings ('<h2 id=comments>Comments</h2><h3>Comment by ...')."""
+    for heading in _HEADINGS(tree):
+        text = " ".join(heading.text_content().split()).lower()
+        if _COMMENTS_HEADING.fullmatch(text) or heading.get("id", "").lower() in ("comments", "respond", "replies"):
+            return list(heading.itersiblings())
+    return []
+
+
+_HEADINGS = etree.XPath("//h2 | //h3 | //h4")
+_EMPTY_TABLES = etree.XPath("//table[not(normalize-space())][not(.//img)]")
+_COMMENTS_HEADING = re.compile(r"(?:\d+\s+)?(?:comments?|responses?|replies|reader comments)(?:\s*\(\d+\))?\s*#?"
+                               r"|(?:leave|post|add) a (?:reply|comment)")
 
 
 def _text_holders(tree) -> set:
