@@ -89,3 +89,11 @@ def test_the_text_ends_at_the_pages_copyright_or_other_stories_line():
             "<p>Halla Bol and other things</p><p>Copyright © Zee News Limited. All rights reserved.</p>")
     text = parse_page(_page("", body, title="Review: Om Shanti Om"), "http://b.test/r").body_text
     assert text.endswith("Not even a one-time watch.") and "Copyright" not in text
+
+
+def test_an_uncredited_name_keeps_its_generational_suffix():
+    from critics.tasks.extract.mentions import find_mentions
+    from critics.tasks.text.chunk import split_sentences
+    text = "The extras you never noticed were actually Robert Downey Jr. in disguise, as Alan King noted."
+    found = {m.surface for m in find_mentions(text, split_sentences(text), [], None) if m.kind == "person"}
+    assert {"Robert Downey Jr.", "Alan King"} <= found

@@ -336,7 +336,17 @@ def _uncredited_names(text: str, sentences, taken: list[tuple[int, int, _Entity]
         people += listed
         anchors += listed
         unsure = [run for run in unsure if run not in listed]
+    people = [(a, _with_suffix(text, b)) for a, b in people]  # "Robert Downey Jr." keeps its "Jr."
     return [(a, b, _Entity(" ".join(text[a:b].split()), "person", None)) for a, b in sorted(people)]
+
+
+def _with_suffix(text: str, end: int) -> int:
+    """The end of a name run moved past a following generational suffix (' Jr.', ', Sr.', ' III')."""
+    match = _SUFFIX_AFTER.match(text, end)
+    return match.end() if match and match.group(1).lower() in _SUFFIXES else end
+
+
+_SUFFIX_AFTER = re.compile(r",?[^\S\n]+((?:Jr|Sr|JR|SR)\.?|I{2,3}|IV)(?![\w])")
 
 
 def _listed_together(text: str, run: tuple[int, int], other: tuple[int, int]) -> bool:
