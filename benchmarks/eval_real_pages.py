@@ -31,6 +31,7 @@ SCORE_TOLERANCE = 5.0
 TARGETS = {
     "review_loaded": 1.00, "non_review_rejected": 0.95, "film_title": 0.95, "critic": 0.95, "outlet": 0.90,
     "rating_found": 0.95, "no_rating_invented": 1.00, "verdict": 0.90, "people_found": 0.90,
+    "no_critic_invented": 1.00,  # ours, not the issue's: a page that names no critic gets none
 }
 _QUOTES = str.maketrans({c: "" for c in "\"'‘’“”«»`´"})
 
@@ -146,7 +147,7 @@ def person_found(name: str, review: ExtractedReview | None) -> bool:
 def evaluate(runs: list[PageRun]) -> dict[str, dict[str, Tally]]:
     """Per field, the pipeline's tally and trafilatura's (where it has the field)."""
     ours = {name: Tally() for name in TARGETS}
-    base = {name: Tally() for name in ("film_title", "critic", "outlet")}
+    base = {name: Tally() for name in ("film_title", "critic", "outlet", "no_critic_invented")}
     for run in runs:
         e, label = run.entry, run.entry["file"]
         if not e["is_film_review"]:
@@ -166,6 +167,9 @@ def _score_review(run: PageRun, ours: dict, base: dict, label: str) -> None:
     if e.get("critic"):
         ours["critic"].add(loaded and same_name(page.critic, e["critic"]), f"{label}: {page.critic!r} != {e['critic']!r}")
         base["critic"].add(same_name(run.baseline.get("author"), e["critic"]))
+    else:
+        ours["no_critic_invented"].add(loaded and page.critic is None, f"{label}: {page.critic!r}")
+        base["no_critic_invented"].add(not run.baseline.get("author"))
     if e.get("outlet"):
         ours["outlet"].add(loaded and same_outlet(page.outlet, e["outlet"]), f"{label}: {page.outlet!r} != {e['outlet']!r}")
         base["outlet"].add(same_outlet(run.baseline.get("sitename"), e["outlet"]))
