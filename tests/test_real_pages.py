@@ -25,14 +25,12 @@ PROBE = "/excluded-probe/never-fetch.html"
 # Strict: the day one is met, its test fails until the mark is removed.
 MISSED = {
     "rating_found": "'2 stars' with no printed scale: the truth assumes the outlet's 4-star scale (a source's rating_scale)",
-    "verdict": "verdicts of unrated reviews come from the text model (tasks/extract/textmodel.py)",
-    "people_found": "30 of 168 names missed: 11 written in Chinese, 7 in romanized Punjabi prose, 3 on a page "
-                    "rejected as no review, 3 not in the extracted text, 6 English (stop-word surnames 'Alan King', "
-                    "a lone surname, a misspelling, unknown given names)",
+    "verdict": "verdicts of unrated reviews come from the text models (tasks/extract/textmodel.py, and "
+               "tasks/extract/chinese.py for the 12 Chinese pages): 7 of 50 wrong, 1 of them Chinese",
 }
 # The levels reached (rounded down): a change that loses ground fails here even where the target is missed.
 HELD = {"review_loaded": 1.00, "film_title": 0.96, "critic": 0.97, "outlet": 0.96, "rating_found": 0.94,
-        "verdict": 0.80, "people_found": 0.83}
+        "verdict": 0.86, "people_found": 0.92}
 TEXT_CHECKS_HELD = 0.93
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from critics.schemas.records import ExtractedReview, Mention, ParsedPage
+from critics.tasks.extract import chinese
 from critics.tasks.extract.aspects import find_aspects
 from critics.tasks.text.chunk import chunk_index_at, chunk_text, split_sentences
 from critics.tasks.extract.mentions import find_mentions
@@ -22,8 +23,8 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
     rating = extract_rating(page.structured_rating, page.structured_rating_rule, page.rating_text_blocks, default_best)
     verdict = verdict_from_rating(rating, page.outlet) if rating else None
     confidence = None
-    if verdict is None:
-        verdict, confidence = model.verdict(text)
+    if verdict is None:  # mostly-CJK text: the Chinese model (the English one is a coin toss there)
+        verdict, confidence = (chinese.default_model() if chinese.is_chinese(text) else model).verdict(text)
     sentences = split_sentences(text)  # once: chunking and mention sentiment both need them
     chunks = chunk_text(text, chunk_max_chars, sentences)
     mentions = find_all_mentions(text, page, model, sentences)
@@ -39,9 +40,14 @@ def find_all_mentions(text: str, page: ParsedPage, model: TextModel,
                       sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
     """People, characters, films and aspects, one mention per start offset (named entities win)."""
     sentences = split_sentences(text) if sentences is None else sentences
+    zh = chinese.is_chinese(text)
+    model = chinese.default_model() if zh else model
     # Memo for this review only: each clause is scored once per mention in it, negated words again and again.
     sentiment = lru_cache(maxsize=None)(model.sentence_sentiment)
     named = find_mentions(text, sentences, page.credits, page.film_title, sentiment=sentiment)
+    if zh:  # names written in Chinese: rules and a segmenter (tasks/extract/chinese.py)
+        taken = [(m.char_start, m.char_end) for m in named]
+        named = sorted(named + chinese.person_mentions(text, sentences, taken, sentiment), key=lambda m: m.char_start)
     aspects = find_aspects(text, sentences, sentiment)
     taken = [(m.char_start, m.char_end) for m in named]
     free = [a for a in aspects if not any(s < a.char_end and a.char_start < e for s, e in taken)]
