@@ -39,8 +39,9 @@ def critics_sql(*args: str, stdin: str | None = None) -> subprocess.CompletedPro
 
 
 def readme_statements() -> list[str]:
-    """Every statement of every ```sql block in README.md."""
-    blocks = re.findall(r"```sql\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
+    """Every statement of every ```sql block in README.md and docs/queries.md."""
+    text = "".join((REPO / name).read_text(encoding="utf-8") for name in ("README.md", "docs/queries.md"))
+    blocks = re.findall(r"```sql\n(.*?)```", text, re.S)
     return [s.query.strip() for block in blocks for s in duckdb.extract_statements(block) if s.query.strip()]
 
 
