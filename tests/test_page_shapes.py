@@ -97,3 +97,11 @@ def test_an_uncredited_name_keeps_its_generational_suffix():
     text = "The extras you never noticed were actually Robert Downey Jr. in disguise, as Alan King noted."
     found = {m.surface for m in find_mentions(text, split_sentences(text), [], None) if m.kind == "person"}
     assert {"Robert Downey Jr.", "Alan King"} <= found
+
+
+def test_a_title_the_text_introduces_as_a_film_called_x_beats_a_headline_that_names_none():
+    text = (f"<p>Today I watched a film called Hi, mom with my family. {WORDS}</p>"
+            f"<p>Hi, mom is a comedy about a mother. {WORDS}</p>")
+    page = parse_page(_page('<meta name="keywords" content="film review">', text, title="Stay Humble And Be Full"),
+                      "http://b.test/posts/x/")
+    assert page.film_title == "Hi, mom"

@@ -92,7 +92,8 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
         discussed = _headline_part_in_text(headlines, page.body_text)
         page.film_title = (discussed or _quoted_title_in_text(page.body_text) or _dated_title_in_text(page.body_text)
-                           or _credits_heading(page.rating_text_blocks) or page.film_title)
+                           or _called_title_in_text(page.body_text) or _credits_heading(page.rating_text_blocks)
+                           or page.film_title)
     elif page.film_title and ": " in page.film_title and page.film_title not in page.body_text:
         tail = page.film_title.rsplit(": ", 1)[1]  # "Great Moments in Sports Cinema: Rudy": the text says "Rudy"
         page.film_title = tail if page.body_text.count(tail) >= 2 else page.film_title
@@ -298,6 +299,16 @@ def _dated_title_in_text(text: str) -> str | None:
     return None
 
 
+def _called_title_in_text(text: str) -> str | None:
+    """A title the opening text introduces and names again ('I watched a film called Hi, mom with my family')."""
+    match = _CALLED.search(text[:_OPENING])
+    title = match.group(1).strip(" ,") if match else None
+    return title if title and text.count(title) >= 2 else None
+
+
+_CALLED = re.compile(r"\b(?:film|movie|documentary|picture)\s+(?:called|titled|entitled|named)\s+[\"“‘]?"
+                     r"([A-Z0-9][^.;:!?\"“”‘’\n]{0,60}?)[\"”’]?(?=\s+(?:with|and|which|that|at|on|in|by|for|from|"
+                     r"about|last|yesterday|today|tonight|this|is|was)\b|[.;:!?\"”’\n]|$)")
 _OPENING = 400
 _DATED_IN_TEXT = re.compile(r"((?:[A-Z0-9][\w'’&:!?.-]*|(?<=\w )(?:of|the|a|an|and|in|on|to|at|for|with))"
                             r"(?: (?:[A-Z0-9][\w'’&:!?.-]*|of|the|a|an|and|in|on|to|at|for|with))*) \((?:18|19|20)\d\d\)")
