@@ -24,14 +24,16 @@ PROBE = "/excluded-probe/never-fetch.html"
 # Issue 16's targets this code does not reach on the corpus yet, and why (docs/method.md, the issue's note).
 # Strict: the day one is met, its test fails until the mark is removed.
 MISSED = {
-    "rating_found": "'2 stars' with no printed scale: the truth assumes the outlet's 4-star scale (a source's rating_scale)",
+    "rating_found": "'★★' with no printed scale on a page naming itself only 'The Star': the truth assumes the Kansas "
+                    "City Star's 4-star scale, which data/models/outlet_scales.json knows, but the outlet reads as "
+                    "its domain (a source's rating_scale = 4 fixes it)",
     "verdict": "verdicts of unrated reviews come from the text models (tasks/extract/textmodel.py, and "
                "tasks/extract/chinese.py for the 12 Chinese pages): 7 of 50 wrong, 1 of them Chinese",
 }
 # The levels reached (rounded down): a change that loses ground fails here even where the target is missed.
-HELD = {"review_loaded": 1.00, "film_title": 0.96, "critic": 0.97, "outlet": 0.96, "rating_found": 0.94,
+HELD = {"review_loaded": 1.00, "film_title": 0.98, "critic": 0.97, "outlet": 0.96, "rating_found": 0.94,
         "verdict": 0.86, "people_found": 0.92}
-TEXT_CHECKS_HELD = 0.93
+TEXT_CHECKS_HELD = 0.96
 
 
 @pytest.fixture(scope="module")
