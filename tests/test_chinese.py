@@ -128,3 +128,10 @@ def test_an_english_review_keeps_the_english_model():
     text = "A warm, funny and beautifully acted film. Highly recommended."
     review = extract_review(_page(text))
     assert review.verdict_confidence == english_model().prob_fresh(text)
+
+
+def test_a_chinese_mention_takes_its_sentiment_from_the_chinese_model():
+    text = "导演王小明拍得太好看了，画面非常美，强烈推荐！"
+    mention = next(m for m in find_all_mentions(text, _page(text), english_model()) if m.kind == "person")
+    assert mention.sentiment > 0.3
+    assert chinese.default_model().sentence_sentiment("剧情无聊透顶。太难看了。") < -0.3

@@ -8,6 +8,7 @@ which keeps a 5,000-character blog post on the same scale as the one-line commen
 """
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import math
@@ -39,6 +40,7 @@ def cjk_share(text: str) -> float:
     return cjk / (cjk + len(_LATIN_RE.findall(text)))
 
 
+@lru_cache(maxsize=8)  # extract_review asks twice per review (verdict, then mentions): one scan of the text
 def is_chinese(text: str, threshold: float = CJK_SHARE) -> bool:
     """True when most of the text's letters are CJK ideographs (the Chinese model and name rules apply)."""
     return bool(text) and cjk_share(text) >= threshold
@@ -106,8 +108,9 @@ class ChineseModel:
         return self.bias + math.fsum(filter(None, map(self._get, features(to_simplified(sentence)))))
 
     def sentence_sentiment(self, sentence: str) -> float:
-        """Sentiment in -1..1 (2p - 1 of the sentence's probability of being positive)."""
-        return 2.0 * _sigmoid(self.sentence_score(sentence)) - 1.0
+        """Sentiment in -1..1 (2p - 1) of a passage: the mean over its sentences, since the pipeline's sentence
+        splitter cuts Chinese text at line breaks only and hands over whole paragraphs."""
+        return 2.0 * _sigmoid(self.review_score(sentence)) - 1.0 if sentence.strip() else 0.0
 
     def review_score(self, text: str) -> float:
         """Mean sentence log-odds over the sentences that have any feature; 0.0 for empty text."""
@@ -145,11 +148,12 @@ def _name_rules() -> dict:
     from critics.tasks.extract import lexicon
 
     trans = "".join(lexicon.words("zh_transliteration_chars"))
-    cues = lexicon.sections("zh_person_cues")
+    cues, stops = lexicon.sections("zh_person_cues"), lexicon.sections("zh_name_stops")
     cjk_run = f"[{_CJK}]"
     return {
         "trans": frozenset(trans), "surnames": frozenset(lexicon.words("zh_surnames")),
-        "stops": frozenset(lexicon.words("zh_name_stops")),
+        "stops": frozenset(stops["particles"] + stops["pronouns"]), "pronouns": frozenset(stops["pronouns"]),
+        "titles": frozenset(cues["after"]),
         # 小/老 before a transliterated name are Jr./Sr. (小罗伯特·唐尼)
         "dotted": re.compile(f"[小老]?[{trans}]{{1,8}}(?:[{_DOTS}][{trans}]{{1,8}})+"),
         "before": re.compile(f"(?:{'|'.join(cues['before'])})[:：\\s]?({cjk_run}{{2,4}})"),
@@ -169,12 +173,14 @@ def _trim_name(candidate: str, rules: dict, from_end: bool = False) -> str:
 
 
 def _looks_like_name(name: str, rules: dict) -> bool:
-    """A Chinese name (surname first, 2-4 characters) or a transliterated one (2-6 transliteration characters)."""
+    """A Chinese name (a surname and one or two characters) or a transliterated one (transliteration characters)."""
     if len(name) < 2:
         return False
     if all(c in rules["trans"] for c in name):
         return True
-    return len(name) <= 4 and (name[0] in rules["surnames"] or name[:2] in rules["surnames"])
+    if name[:2] in rules["surnames"]:  # compound surname: 欧阳娜娜, 司马迁
+        return len(name) <= 4
+    return len(name) <= 3 and name[0] in rules["surnames"]
 
 
 @lru_cache(maxsize=1)
@@ -192,32 +198,50 @@ def _jieba_posseg():
     return jieba.posseg
 
 
-def _segmented_names(simple: str, rules: dict) -> list[tuple[int, int]]:
-    """Three-character words the segmenter's dictionary tags as people, opening with a common surname."""
-    posseg = _jieba_posseg()
-
+def _segment(simple: str) -> list[tuple[int, int, str]]:
+    """(start, end, part-of-speech tag) of each word jieba's dictionary cuts the text into."""
     spans, at = [], 0
-    for word, tag in posseg.cut(simple, HMM=False):  # no HMM: its guesses tag common words as names
-        start, at = at, at + len(word)
-        if (tag in _PERSON_TAGS and len(word) == 3 and word[0] in rules["surnames"]
-                and not all(c in rules["trans"] for c in word) and word[1] != word[2]):
-            spans.append((start, at))
+    for word, tag in _jieba_posseg().cut(simple, HMM=False):  # no HMM: its guesses tag common words as names
+        spans.append((at, at + len(word), tag))
+        at += len(word)
+    return spans
+
+
+def _segmented_names(simple: str, words: list[tuple[int, int, str]], rules: dict) -> list[tuple[int, int]]:
+    """Three-character words the segmenter's dictionary tags as people, opening with a common surname."""
+    spans = []
+    for a, b, tag in words:
+        word = simple[a:b]
+        if (tag in _PERSON_TAGS and len(word) == 3 and word[0] in rules["surnames"] and word[1] != word[2]
+                and not all(c in rules["trans"] for c in word) and word[1:] not in rules["titles"]
+                and not any(c in rules["pronouns"] for c in word)):  # 张老师, 谢谢您: no names
+            spans.append((a, b))
     return spans
 
 
 def _cue_names(simple: str, rules: dict) -> list[tuple[int, int]]:
-    """Names next to a role word (导演X, X导演), followed by their years, or listed after such a name with 、."""
+    """Candidate names next to a role word (导演X, X导演)."""
     spans = []
     for m in rules["before"].finditer(simple):
         name = _trim_name(m.group(1), rules)
-        if _looks_like_name(name, rules):
-            spans.append((m.start(1), m.start(1) + len(name)))
+        spans.append((m.start(1), m.start(1) + len(name)))
     for m in rules["after"].finditer(simple):
         name = _trim_name(m.group(1), rules, from_end=True)
-        if _looks_like_name(name, rules):
-            spans.append((m.end(1) - len(name), m.end(1)))
-    spans += [m.span(1) for m in rules["lifespan"].finditer(simple)]
+        spans.append((m.end(1) - len(name), m.end(1)))
     return spans
+
+
+def _snapped(simple: str, spans: list[tuple[int, int]], words: list[tuple[int, int, str]],
+             rules: dict) -> list[tuple[int, int]]:
+    """Candidate spans shrunk to word boundaries (感谢|莫扎特, 赵文瑄|先生), kept if what is left looks like a name."""
+    bounds = sorted({0, len(simple), *(b for _, b, _ in words)})
+    out = []
+    for a, b in spans:
+        a = bounds[bisect.bisect_left(bounds, a)]
+        b = bounds[bisect.bisect_right(bounds, b) - 1]
+        if b > a and _looks_like_name(simple[a:b], rules):
+            out.append((a, b))
+    return out
 
 
 def _listed_names(simple: str, found: list[tuple[int, int]], rules: dict) -> list[tuple[int, int]]:
@@ -242,8 +266,10 @@ def _non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def find_people(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of person names in Chinese text, every occurrence of each name found."""
     rules, simple = _name_rules(), to_simplified(text)
+    words = _segment(simple)
     spans = [m.span() for m in rules["dotted"].finditer(simple)]
-    spans += _cue_names(simple, rules) + _segmented_names(simple, rules)
+    spans += _snapped(simple, _cue_names(simple, rules), words, rules) + _segmented_names(simple, words, rules)
+    spans += [m.span(1) for m in rules["lifespan"].finditer(simple)]  # its years make it a name, whatever its shape
     spans += _listed_names(simple, spans, rules)
     names = {simple[a:b] for a, b in _non_overlapping(spans)}
     # a name found once is the same name where it stands again without a cue (诺兰 ... 诺兰的这部影片)
