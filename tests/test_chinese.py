@@ -135,3 +135,16 @@ def test_a_chinese_mention_takes_its_sentiment_from_the_chinese_model():
     mention = next(m for m in find_all_mentions(text, _page(text), english_model()) if m.kind == "person")
     assert mention.sentiment > 0.3
     assert chinese.default_model().sentence_sentiment("剧情无聊透顶。太难看了。") < -0.3
+
+
+def test_english_reviews_never_load_the_segmenter():
+    """jieba's dictionary takes ~2 s to load: a process that extracts only English reviews must not pay it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from critics.schemas.records import ParsedPage; "
+            "from critics.tasks.extract.review import extract_review; "
+            "extract_review(ParsedPage(url='u', canonical_url='u', body_text='A warm and funny film. Jane Doe shines.')); "
+            "print('jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
