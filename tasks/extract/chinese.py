@@ -18,6 +18,7 @@ from pathlib import Path
 
 from critics.schemas.paths import package_data
 from critics.schemas.records import Mention
+from critics.tasks.extract.textmodel import sigmoid
 
 MODEL_PATH = package_data("models", "verdict_text_zh.json.gz")
 CJK_SHARE = 0.5  # a text is routed to the Chinese model when at least this share of its letters are CJK
@@ -76,14 +77,6 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
-def _sigmoid(x: float) -> float:
-    """Logistic function that does not overflow."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
 class ChineseModel:
     """Linear sentence scorer over binary character uni+bigram features, averaged over a review's sentences."""
 
@@ -110,7 +103,7 @@ class ChineseModel:
     def sentence_sentiment(self, sentence: str) -> float:
         """Sentiment in -1..1 (2p - 1) of a passage: the mean over its sentences, since the pipeline's sentence
         splitter cuts Chinese text at line breaks only and hands over whole paragraphs."""
-        return 2.0 * _sigmoid(self.review_score(sentence)) - 1.0 if sentence.strip() else 0.0
+        return 2.0 * sigmoid(self.review_score(sentence)) - 1.0 if sentence.strip() else 0.0
 
     def review_score(self, text: str) -> float:
         """Mean sentence log-odds over the sentences that have any feature; 0.0 for empty text."""
@@ -122,7 +115,7 @@ class ChineseModel:
         """Probability that a whole review is 'fresh'."""
         if not text or not text.strip():
             return 0.5
-        return _sigmoid(self.review_score(text) + self.review_bias)
+        return sigmoid(self.review_score(text) + self.review_bias)
 
     def verdict(self, text: str) -> tuple[str, float]:
         """('fresh' | 'rotten', probability of fresh) for a review's text."""

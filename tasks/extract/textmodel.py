@@ -57,7 +57,7 @@ def split_sentences_simple(text: str) -> list[str]:
     return [s for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
-def _sigmoid(x: float) -> float:
+def sigmoid(x: float) -> float:
     """Logistic function that does not overflow."""
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -98,7 +98,7 @@ class TextModel:
 
     def sentence_sentiment(self, sentence: str) -> float:
         """Sentiment in -1..1 (2p - 1 of the sentence's probability of being positive)."""
-        return 2.0 * _sigmoid(self.sentence_score(sentence)) - 1.0
+        return 2.0 * sigmoid(self.sentence_score(sentence)) - 1.0
 
     def review_score(self, text: str) -> float:
         """Mean sentence log-odds over the sentences that have any word; 0.0 for empty text."""
@@ -113,7 +113,7 @@ class TextModel:
         """Probability that a whole review (a snippet or a long text) is 'fresh'."""
         if not text or not text.strip():
             return 0.5
-        return _sigmoid(self.review_scale * self.review_score(text) + self.review_bias)
+        return sigmoid(self.review_scale * self.review_score(text) + self.review_bias)
 
     def verdict(self, text: str) -> tuple[str, float]:
         """('fresh' | 'rotten', probability of fresh) for a review's text."""
@@ -148,4 +148,4 @@ def lexicon_score(text: str) -> int:
 
 def lexicon_prob_fresh(text: str) -> float:
     """Baseline probability of 'fresh' from the hand-written lexicon (ties lean fresh, as RT does)."""
-    return _sigmoid(lexicon_score(text) + 0.25)
+    return sigmoid(lexicon_score(text) + 0.25)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from critics.schemas.paths import package_data
 from critics.tasks.extract.chinese import MODEL_PATH, ChineseModel, features, split_sentences, to_simplified
-from critics.tasks.training.text_model import export, fit_linear
+from critics.tasks.training.text_model import _sklearn_version, export, fit_linear
 
 GIT_DIR = Path("/work/.mirror/csuldw+comment-sentiment-analysis/repo/.git")
 COMMIT = "8470a1f6df6f276416ca32b8f4110488c6fabbd5"
@@ -165,13 +165,6 @@ def train(git_dir: Path = GIT_DIR, out: Path = MODEL_PATH) -> dict:
     export([model.weights[n] for n in names], names, model.bias, Path(out),
            {"scale": 1.0, "bias": 0.0, "tuned_on": "none: balanced labels, mean sentence log-odds"}, meta)
     return {**report, "n_features": len(names)}
-
-
-def _sklearn_version() -> str:
-    """Version of scikit-learn that trained the artefact (recorded for reproducibility)."""
-    import sklearn
-
-    return sklearn.__version__
 
 
 def main(argv: list[str] | None = None) -> None:
