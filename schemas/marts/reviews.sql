@@ -1,6 +1,6 @@
 -- Grain: one row per review page (review_id; url unique).
--- A view of the internal review_facts table. published_date is the page's date (DATE); published_at is the
--- same DATE under its pre-0.5.0 name, kept for one release (deprecated: *_at names are timestamps).
+-- A view of the internal review_facts table. published_at is the page's date (DATE), the name the public
+-- interface gives it; published_date is the same DATE under the project's vocabulary (*_date for dates).
 CREATE OR REPLACE TEMP VIEW reviews AS
 SELECT review_id, url, film_id, critic, outlet, published_date AS published_at, is_top_critic,
        rating_raw, score, verdict, verdict_source, text,

@@ -88,7 +88,7 @@ def create_layers(con) -> None:
 
 
 def _rename_columns(con) -> None:
-    # 0.5.0: DATE columns are *_date (published_at stays in the public reviews view for one release)
+    # 0.5.0: DATE columns are *_date internally (the public reviews view keeps the interface's published_at too)
     for schema, table, old, new in _RENAMED_COLUMNS:
         if con.execute("SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? "
                        "AND table_name = ? AND column_name = ?", [schema, table, old]).fetchone():
