@@ -2,7 +2,8 @@
 
 Each page goes through the pipeline's own parse -> clean -> extract (the functions the nightly flow calls);
 trafilatura's `extract_metadata` runs on the same bytes as the baseline for the fields it has (title, author,
-site name). Prints one row per field: ours and trafilatura's, correct/total and percent, and the target.
+site name, date), and htmldate's `find_date` (default settings) for the publication date. Prints one row per field:
+ours and the baselines', correct/total and percent, and the target.
 
 Usage: python benchmarks/eval_real_pages.py [--manifest FILE] [--misses] [--no-baseline] [--json OUT]
 """
@@ -33,6 +34,8 @@ TARGETS = {
     "rating_found": 0.95, "no_rating_invented": 1.00, "verdict": 0.90, "people_found": 0.90,
     "no_critic_invented": 1.00,  # ours, not the issue's: a page that names no critic gets none
 }
+# Scored without a target (issue 16 sets none): the film's year, and the review's publication date beside htmldate
+UNTARGETED = ("film_year", "published_date")
 _QUOTES = str.maketrans({c: "" for c in "\"'‘’“”«»`´"})
 
 
@@ -43,7 +46,7 @@ class PageRun:
     entry: dict
     page: ParsedPage
     review: ExtractedReview | None
-    baseline: dict = field(default_factory=dict)  # trafilatura: title, author, sitename, date
+    baseline: dict = field(default_factory=dict)  # trafilatura: title, author, sitename, date; htmldate: its date
 
 
 @dataclass
@@ -92,8 +95,22 @@ def run_baseline(body: bytes, url: str) -> dict:
     try:
         meta = extract_metadata(decode_html(body), default_url=url)
     except Exception:  # a baseline failing on a page counts as a miss, never stops the evaluation
-        return {}
-    return {k: getattr(meta, k, None) for k in ("title", "author", "sitename", "date")} if meta else {}
+        return {"htmldate": run_htmldate(body)}
+    found = {k: getattr(meta, k, None) for k in ("title", "author", "sitename", "date")} if meta else {}
+    return {**found, "htmldate": run_htmldate(body)}
+
+
+def run_htmldate(body: bytes) -> str | None:
+    """htmldate's `find_date` with its default settings on the same page bytes."""
+    import logging
+
+    import htmldate
+
+    logging.getLogger("htmldate").setLevel(logging.ERROR)  # it logs every miss at WARNING
+    try:
+        return htmldate.find_date(decode_html(body))
+    except Exception:  # a baseline failing on a page counts as a miss
+        return None
 
 
 def run_all(entries: list[dict], folder: Path, baseline: bool = True) -> list[PageRun]:
@@ -146,15 +163,36 @@ def person_found(name: str, review: ExtractedReview | None) -> bool:
 
 def evaluate(runs: list[PageRun]) -> dict[str, dict[str, Tally]]:
     """Per field, the pipeline's tally and trafilatura's (where it has the field)."""
-    ours = {name: Tally() for name in TARGETS}
-    base = {name: Tally() for name in ("film_title", "critic", "outlet", "no_critic_invented")}
+    ours = {name: Tally() for name in (*TARGETS, *UNTARGETED)}
+    base = {name: Tally() for name in ("film_title", "critic", "outlet", "no_critic_invented", "published_date")}
+    dated = {"published_date": Tally()}
     for run in runs:
         e, label = run.entry, run.entry["file"]
         if not e["is_film_review"]:
             ours["non_review_rejected"].add(run.review is None, f"{label}: loaded ({e.get('kind')})")
             continue
         _score_review(run, ours, base, label)
-    return {"ours": ours, "trafilatura": base}
+        _score_dates(run, ours, base, dated, label)
+    return {"ours": ours, "trafilatura": base, "htmldate": dated}
+
+
+def _score_dates(run: PageRun, ours: dict, base: dict, dated: dict, label: str) -> None:
+    """The film's year (where the truth has one) and the publication date (a null truth wants no date)."""
+    e, page, loaded = run.entry, run.page, run.review is not None
+    if e.get("film_year"):
+        ours["film_year"].add(loaded and page.film_year == e["film_year"], f"{label}: {page.film_year} != {e['film_year']}")
+    if "published_date" not in e:
+        return
+    truth, found = e["published_date"], page.published_at.isoformat() if page.published_at else None
+    ours["published_date"].add(loaded and found == truth, f"{label}: {found} != {truth}")
+    if run.baseline:
+        base["published_date"].add(_day(run.baseline.get("date")) == truth)
+        dated["published_date"].add(_day(run.baseline.get("htmldate")) == truth)
+
+
+def _day(value: str | None) -> str | None:
+    """A baseline's date as YYYY-MM-DD (both print that by default; anything else is kept to count as wrong)."""
+    return value[:10] if value else None
 
 
 def _score_review(run: PageRun, ours: dict, base: dict, label: str) -> None:
@@ -212,13 +250,15 @@ def meets(name: str, tally: Tally) -> bool:
 
 
 def table(result: dict[str, dict[str, Tally]], texts: Tally) -> str:
-    """The evaluation as a Markdown table: ours, trafilatura, target, met."""
-    rows = ["| field | ours | trafilatura | target | met |", "|---|---|---|---|---|"]
+    """The evaluation as a Markdown table: ours, trafilatura, htmldate, target, met."""
+    rows = ["| field | ours | trafilatura | htmldate | target | met |", "|---|---|---|---|---|---|"]
     for name, tally in result["ours"].items():
-        base = result["trafilatura"].get(name)
-        rows.append(f"| {name} | {_cell(tally)} | {_cell(base) if base else 'n/a'} | >= {TARGETS[name]:.0%} | "
-                    f"{'yes' if meets(name, tally) else 'NO'} |")
-    rows.append(f"| must_contain/must_not_contain | {_cell(texts)} | n/a | all | "
+        base, dated = result["trafilatura"].get(name), result.get("htmldate", {}).get(name)
+        target = (f">= {TARGETS[name]:.0%} | {'yes' if meets(name, tally) else 'NO'}" if name in TARGETS
+                  else "none | n/a")
+        rows.append(f"| {name} | {_cell(tally)} | {_cell(base) if base and base.total else 'n/a'} | "
+                    f"{_cell(dated) if dated and dated.total else 'n/a'} | {target} |")
+    rows.append(f"| must_contain/must_not_contain | {_cell(texts)} | n/a | n/a | all | "
                 f"{'yes' if texts.correct == texts.total else 'NO'} |")
     return "\n".join(rows)
 

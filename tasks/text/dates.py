@@ -4,7 +4,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 _FORMATS = ("%Y-%m-%d", "%B %d %Y", "%d %B %Y", "%b %d %Y", "%d %b %Y", "%Y/%m/%d", "%Y.%m.%d", "%B %Y %d")
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
@@ -12,6 +12,16 @@ _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.I)
 _SEPT = re.compile(r"\bsept\b", re.I)  # strptime knows "Sep", not the common "Sept."
 _PUNCT = re.compile(r"(?<=[A-Za-z])\.|,")
 _OLDEST = date(1900, 1, 1)  # htmldate guesses outside 1900..next year are noise (copyright lines, ids)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# a full date as pages print it: 2024-03-05, 2024/3/5, 2024年3月5日, March 5th, 2024, 5 March 2024
+_PRINTED = (rf"(?<![0-9A-Za-z])(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日"
+            rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}})"
+            r"(?![0-9])")
+_PRINTED_DATE = re.compile(_PRINTED, re.I)
+# a dateline opens the text: "MAY 15, 2017—I tilt forward", "WASHINGTON, Jan. 5, 2024 -- The"
+_DATELINE = re.compile(rf"^(?-i:[A-Z][A-Z .'-]{{1,30}},\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+                       rf"({_PRINTED})\s*(?:—|–|--|\s-)\s*\w", re.I | re.M)
+_VISIBLE = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 
 
 def parse_date(value: str | None) -> date | None:
@@ -24,6 +34,47 @@ def parse_date(value: str | None) -> date | None:
     except ValueError:
         pass
     return _written(value) or _rfc2822(value)
+
+
+def printed_date(value: str) -> date | None:
+    """A date as printed on a page, the CJK form (2024年3月5日) included."""
+    cjk = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", value.strip())
+    return parse_date("{}-{:0>2}-{:0>2}".format(*cjk.groups()) if cjk else value)
+
+
+def first_printed_date(text: str) -> date | None:
+    """The first full date printed in a text; None when it prints none."""
+    found = _PRINTED_DATE.search(text or "")
+    return printed_date(found.group()) if found else None
+
+
+def dateline_date(text: str | None) -> date | None:
+    """The date of a dateline opening the article's text (its first lines), as in 'MAY 15, 2017—I tilt'."""
+    found = _DATELINE.search((text or "")[:500])
+    return printed_date(found.group(1)) if found else None
+
+
+def stamp_date(stamp, tree) -> date | None:
+    """A structured timestamp's date; a UTC one takes the page's first printed date when that is one day off.
+
+    Sites stamp in UTC but print their own time zone's day ('December 18, 2025' posted 9:46 pm Eastern is
+    2025-12-19T02:46Z); a midnight UTC stamp is a bare date, so its day stands.
+    """
+    day = parse_date(stamp)
+    moment = _aware(stamp)
+    if day is None or moment is None or moment.utcoffset() or moment.time() == time(0):
+        return day
+    printed = first_printed_date(" ".join(" ".join(tree.xpath(_VISIBLE)).split())) if tree is not None else None
+    return printed if printed and abs((printed - day).days) == 1 else day
+
+
+def _aware(value) -> datetime | None:
+    """The timestamp with its UTC offset; None when it has no offset or is not ISO."""
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _written(value: str) -> date | None:

@@ -18,7 +18,8 @@ from critics.tasks.extract.films import normalise_title, parse_headline
 from critics.tasks.extract.ratings import extract_rating
 from critics.tasks.text import bylines, evidence
 from critics.tasks.text.clean import decode_html
-from critics.tasks.text.dates import guess_page_date, parse_date  # noqa: F401 (parse_date: public here too)
+from critics.tasks.text.dates import dateline_date, guess_page_date, stamp_date
+from critics.tasks.text.dates import parse_date  # noqa: F401 (public here too)
 
 MIN_REVIEW_WORDS = evidence.MIN_UNMARKED_WORDS  # without review evidence; a capsule with evidence needs fewer
 # huge_tree off: libxml2 caps nesting depth, so a page nested 10,000 deep cannot exhaust the stack.
@@ -87,6 +88,7 @@ def _parse_page(body: bytes, url: str, content_type: str | None) -> ParsedPage:
     page.credits = list(dict.fromkeys(page.credits + printed_credits(page.rating_text_blocks)))
     page.body_text = main_text(_drop_bylines(tree), url)  # last: trafilatura prunes the tree it is given
     page.body_text = _with_review_body(page.body_text, review)
+    page.published_at = page.published_at or dateline_date(page.body_text)  # 'MAY 15, 2017—I tilt forward'
     page.credits = list(dict.fromkeys(page.credits + credits_in_text(page.body_text)))
     discussed = None
     if not (review or any(map(_headline_shape, headlines)) or _slug_title(headlines, url)):  # the text may name it
@@ -228,8 +230,8 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[di
     if page.critic and " " not in page.critic and bylines.same_name(page.critic, page.outlet):
         # "By Indiefferential" on indiefferential.com names the site; "Charles Barnes" on his own site stays
         page.critic, page.critic_rule = None, None
-    page.published_at = parse_date((review or {}).get("datePublished") or meta.get("article:published_time")
-                                   or _first_attr(tree, "//time/@datetime")) or guess_page_date(tree)
+    page.published_at = stamp_date((review or {}).get("datePublished") or meta.get("article:published_time")
+                                   or _first_attr(tree, "//time/@datetime"), tree) or guess_page_date(tree)
     page.credits = _credits(item) if item else []
 
 
