@@ -32,7 +32,9 @@ MISSED = {
 }
 # The levels reached (rounded down): a change that loses ground fails here even where the target is missed.
 HELD = {"review_loaded": 1.00, "film_title": 0.98, "critic": 0.97, "outlet": 0.96, "rating_found": 0.94,
-        "verdict": 0.86, "people_found": 0.92}
+        "verdict": 0.86, "people_found": 0.92,
+        # no issue target: the year is printed on few of the pages (htmldate's find_date: 45/50 dates)
+        "film_year": 0.34, "published_date": 0.98}
 TEXT_CHECKS_HELD = 0.96
 
 

@@ -20,6 +20,7 @@ from critics.tasks.text import bylines, evidence
 from critics.tasks.text.clean import decode_html
 from critics.tasks.text.dates import dateline_date, guess_page_date, stamp_date
 from critics.tasks.text.dates import parse_date  # noqa: F401 (public here too)
+from critics.tasks.text.years import printed_year
 
 MIN_REVIEW_WORDS = evidence.MIN_UNMARKED_WORDS  # without review evidence; a capsule with evidence needs fewer
 # huge_tree off: libxml2 caps nesting depth, so a page nested 10,000 deep cannot exhaust the stack.
@@ -222,6 +223,7 @@ def _fill_metadata(page: ParsedPage, tree, review: dict | None, objects: list[di
     item = _first_dict(review.get("itemReviewed")) if review else None
     page.headline = next(iter(_headlines(tree, meta)), None)
     page.film_title, page.film_year = _film_identity(item, _headlines(tree, meta), page.url)
+    page.film_year = page.film_year or printed_year(tree)  # '<dt>Year</dt><dd>2003</dd>', '1995 | 170 mins.'
     article = _article(tree)
     owner = functools.lru_cache(maxsize=1)(lambda: bylines.copyright_owner(tree))  # both finders may ask; scan once
     page.critic, page.critic_rule = bylines.find_critic(objects, review, meta, article, tree, owner)
