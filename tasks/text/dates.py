@@ -6,6 +6,8 @@ import logging
 import re
 from datetime import date, datetime, time
 
+from lxml import etree
+
 _FORMATS = ("%Y-%m-%d", "%B %d %Y", "%d %B %Y", "%b %d %Y", "%d %b %Y", "%Y/%m/%d", "%Y.%m.%d", "%B %Y %d")
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.I)
@@ -21,7 +23,7 @@ _PRINTED_DATE = re.compile(_PRINTED, re.I)
 # a dateline opens the text: "MAY 15, 2017—I tilt forward", "WASHINGTON, Jan. 5, 2024 -- The"
 _DATELINE = re.compile(rf"^(?-i:[A-Z][A-Z .'-]{{1,30}},\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
                        rf"({_PRINTED})\s*(?:—|–|--|\s-)\s*\w", re.I | re.M)
-_VISIBLE = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_HIDDEN = {"script", "style", "noscript"}
 
 
 def parse_date(value: str | None) -> date | None:
@@ -64,8 +66,20 @@ def stamp_date(stamp, tree) -> date | None:
     moment = _aware(stamp)
     if day is None or moment is None or moment.utcoffset() or moment.time() == time(0):
         return day
-    printed = first_printed_date(" ".join(" ".join(tree.xpath(_VISIBLE)).split())) if tree is not None else None
+    printed = _first_page_date(tree) if tree is not None else None
     return printed if printed and abs((printed - day).days) == 1 else day
+
+
+def _first_page_date(tree) -> date | None:
+    """The first full date in the page's visible text, read from the top node by node (a post date is near the top)."""
+    body = tree.find(".//body")
+    for event, element in etree.iterwalk(body if body is not None else tree, events=("start", "end")):
+        hidden = not isinstance(element.tag, str) or element.tag in _HIDDEN  # comments, scripts
+        text = element.tail if event == "end" else None if hidden else element.text
+        found = first_printed_date(text) if text and text.strip() else None
+        if found:
+            return found
+    return None
 
 
 def _aware(value) -> datetime | None:
