@@ -23,8 +23,35 @@ from critics.flows.serve import server_environment  # noqa: E402 (after the sett
 server_environment()  # the embedded servers run as `critics run` runs them
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Under pytest-xdist (README: `-n 2 --dist loadfile --no-loadscope-reorder`), the longest modules go first so the two
+# workers finish together (measured with --durations on 2 cores); a module stays on one worker, its fixtures run once.
+SLOWEST_FIRST = ("test_cli", "test_dask", "test_operations", "test_faults", "test_benchmarks", "test_eval_verdicts",
+                 "test_install", "test_serve", "test_bad_inputs", "test_real_pages", "test_incremental",
+                 "test_e2e_demo", "test_parallel")
+# These run `critics run` on the built-in demo, whose site wants the fixed port 8599 (run-twice needs it both times).
+DEMO_PORT_MODULES = {"test_cli", "test_install"}
 SHARED = REPO_ROOT.parent / "shared"
 REALDATA = SHARED / "realdata"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: the slowest modules first (a stable sort: each module keeps its own order)."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+        items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
+
+
+@pytest.fixture(autouse=True)
+def _demo_port_turn(request, tmp_path_factory):
+    """Under xdist, tests that serve the demo on its fixed port take turns across workers (a file lock)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ or request.path.stem not in DEMO_PORT_MODULES:
+        yield
+        return
+    import fcntl
+
+    with open(tmp_path_factory.getbasetemp().parent / "demo-port.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 @dataclass
