@@ -41,7 +41,6 @@ def cjk_share(text: str) -> float:
     return cjk / (cjk + len(_LATIN_RE.findall(text)))
 
 
-@lru_cache(maxsize=8)  # extract_review asks twice per review (verdict, then mentions): one scan of the text
 def is_chinese(text: str, threshold: float = CJK_SHARE) -> bool:
     """True when most of the text's letters are CJK ideographs (the Chinese model and name rules apply)."""
     return bool(text) and cjk_share(text) >= threshold

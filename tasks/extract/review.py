@@ -19,15 +19,16 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
     """Rating and verdict (printed rating first, trained text model otherwise), chunks and mentions."""
     model = model or default_model()
     text = page.body_text
+    zh = chinese.is_chinese(text)  # decided once: the verdict and the mentions both follow it
     default_best = default_best or usual_scale(page.outlet)  # '2 stars' at an outlet that rates out of 4
     rating = extract_rating(page.structured_rating, page.structured_rating_rule, page.rating_text_blocks, default_best)
     verdict = verdict_from_rating(rating, page.outlet) if rating else None
     confidence = None
-    if verdict is None:  # mostly-CJK text: the Chinese model (the English one is a coin toss there)
-        verdict, confidence = (chinese.default_model() if chinese.is_chinese(text) else model).verdict(text)
+    if verdict is None:
+        verdict, confidence = _scorer(model, zh).verdict(text)
     sentences = split_sentences(text)  # once: chunking and mention sentiment both need them
     chunks = chunk_text(text, chunk_max_chars, sentences)
-    mentions = find_all_mentions(text, page, model, sentences)
+    mentions = find_all_mentions(text, page, model, sentences, zh)
     return ExtractedReview(
         page=page, text=text, rating=rating, score=rating.score if rating else None,
         verdict=verdict, verdict_source="rating" if confidence is None else "model",
@@ -37,13 +38,12 @@ def extract_review(page: ParsedPage, chunk_max_chars: int = 600, default_best: f
 
 
 def find_all_mentions(text: str, page: ParsedPage, model: TextModel,
-                      sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
+                      sentences: list[tuple[int, int]] | None = None, zh: bool | None = None) -> list[Mention]:
     """People, characters, films and aspects, one mention per start offset (named entities win)."""
     sentences = split_sentences(text) if sentences is None else sentences
-    zh = chinese.is_chinese(text)
-    model = chinese.default_model() if zh else model
+    zh = chinese.is_chinese(text) if zh is None else zh
     # Memo for this review only: each clause is scored once per mention in it, negated words again and again.
-    sentiment = lru_cache(maxsize=None)(model.sentence_sentiment)
+    sentiment = lru_cache(maxsize=None)(_scorer(model, zh).sentence_sentiment)
     named = find_mentions(text, sentences, page.credits, page.film_title, sentiment=sentiment)
     if zh:  # names written in Chinese: rules and a segmenter (tasks/extract/chinese.py)
         taken = [(m.char_start, m.char_end) for m in named]
@@ -52,3 +52,8 @@ def find_all_mentions(text: str, page: ParsedPage, model: TextModel,
     taken = [(m.char_start, m.char_end) for m in named]
     free = [a for a in aspects if not any(s < a.char_end and a.char_start < e for s, e in taken)]
     return sorted(named + free, key=lambda m: m.char_start)
+
+
+def _scorer(model: TextModel, zh: bool):
+    """The text model for this review: the Chinese one for mostly-CJK text (the English one is a coin toss there)."""
+    return chinese.default_model() if zh else model

@@ -5,19 +5,18 @@ tasks/training/outlet_scales.py. A source's own scale in the config always comes
 """
 from __future__ import annotations
 
-import html
 import json
 from functools import lru_cache
 
 from critics.schemas.paths import package_data
+from critics.tasks.extract.verdicts import normalise_outlet
 
 SCALES_PATH = package_data("models", "outlet_scales.json")
 
 
 def outlet_key(outlet: str | None) -> str:
-    """'The Kansas City Star' and 'Kansas City Star' as one key: entities decoded, case-folded, no leading 'the'."""
-    key = " ".join(html.unescape(outlet or "").split()).casefold()
-    return key.removeprefix("the ")
+    """'The Kansas City Star' and 'Kansas City Star' as one key: the cutoff table's outlet key, no leading 'the'."""
+    return normalise_outlet(outlet).removeprefix("the ")
 
 
 def usual_scale(outlet: str | None) -> float | None:

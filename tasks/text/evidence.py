@@ -78,10 +78,11 @@ def gather(url: str, headlines: list[str], sections: list[str], types: list[str]
 
 def word_count(text: str) -> int:
     """Words of a text: whitespace-separated tokens, with Chinese, Japanese and Korean counted two characters a word."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
+    return len(text.split()) + len(CJK.findall(text)) // 2
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# Chinese, Japanese (kana) and Korean letters: counted as words here, and a Chinese headline part's first letter
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def decide(evidence: Evidence, word_count: int) -> str | None:

@@ -143,21 +143,16 @@ def main_text(html, url: str) -> str:
 
 def _cut_page_end(text: str) -> str:
     """The text up to an 'Other Stories' or copyright line in its second half: what follows is the page's, not the critic's."""
-    ends = _page_end_lines()
     offset = 0
     for line in text.splitlines(keepends=True):
         key = line.strip().lower().rstrip(":> ").strip()
-        if offset * 2 >= len(text) and (key in ends or _COPYRIGHT_LINE.match(key)):
+        if offset * 2 >= len(text) and (key in _PAGE_END_LINES or _COPYRIGHT_LINE.match(key)):
             return text[:offset].rstrip()
         offset += len(line)
     return text
 
 
-@functools.lru_cache(maxsize=1)
-def _page_end_lines() -> frozenset[str]:
-    return frozenset(lexicon.words("page_end_lines"))
-
-
+_PAGE_END_LINES = frozenset(lexicon.words("page_end_lines"))
 _COPYRIGHT_LINE = re.compile(r"(?:©|\(c\)\s|copyright\b)")
 
 
@@ -283,7 +278,7 @@ def _slug_title(headlines: list[str], url: str) -> str | None:
 
 def _quoted_title_in_text(text: str) -> str | None:
     """A film title the opening text quotes and names again ('"A Mighty Heart," Angelina Jolie's film ...')."""
-    for match in _TEXT_QUOTE.finditer(text[:400]):
+    for match in _TEXT_QUOTE.finditer(text[:_OPENING]):
         title = match.group(1).strip(" ,.")
         if title[:1].isupper() and len(title.split()) <= 8 and text.count(title) >= 2:
             return title
@@ -292,10 +287,9 @@ def _quoted_title_in_text(text: str) -> str | None:
 
 def _dated_title_in_text(text: str) -> str | None:
     """A title the opening text dates and names again ('So Weapons (2025) has become ...'): not the punning headline."""
-    openers = set(lexicon.words("sentence_openers"))
     for match in _DATED_IN_TEXT.finditer(text[:_OPENING]):
         words = match.group(1).split()
-        while words and words[0] in openers:
+        while words and words[0] in _SENTENCE_OPENERS:
             words = words[1:]
         title = " ".join(words)
         if title and text.count(title) >= 2:
@@ -313,7 +307,8 @@ def _called_title_in_text(text: str) -> str | None:
 _CALLED = re.compile(r"\b(?:film|movie|documentary|picture)\s+(?:called|titled|entitled|named)\s+[\"“‘]?"
                      r"([A-Z0-9][^.;:!?\"“”‘’\n]{0,60}?)[\"”’]?(?=\s+(?:with|and|which|that|at|on|in|by|for|from|"
                      r"about|last|yesterday|today|tonight|this|is|was)\b|[.;:!?\"”’\n]|$)")
-_OPENING = 400
+_OPENING = 400  # how far into the text a title is looked for
+_SENTENCE_OPENERS = frozenset(lexicon.words("sentence_openers"))
 _DATED_IN_TEXT = re.compile(r"((?:[A-Z0-9][\w'’&:!?.-]*|(?<=\w )(?:of|the|a|an|and|in|on|to|at|for|with))"
                             r"(?: (?:[A-Z0-9][\w'’&:!?.-]*|of|the|a|an|and|in|on|to|at|for|with))*) \((?:18|19|20)\d\d\)")
 
@@ -378,12 +373,12 @@ _CREDIT_START = re.compile(r"(?:directed by|director|directors|starring|cast|wri
 def _headline_part_in_text(headlines: list[str], text: str) -> str | None:
     """The headline part the text keeps naming ('Comfort Watches, Day Eighteen: Starship Troopers'): 3 times or more."""
     parts = {p.strip(" '\"‘’“”") for h in headlines for p in _HEADLINE_PARTS.split(h)}
-    counted = [(text.count(p), p) for p in parts if 1 <= len(p.split()) <= 6 and (p[:1].isupper() or _CJK.match(p))]
+    counted = [(text.count(p), p) for p in parts
+               if 1 <= len(p.split()) <= 6 and (p[:1].isupper() or evidence.CJK.match(p))]
     count, part = max(counted, default=(0, None))
     return part if count >= 3 else None
 
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HEADLINE_PARTS = re.compile(r"\s*[:|–—]\s+|\s+-\s+|\s*[｜：]\s*")  # full-width bars and colons need no space
 _TEXT_QUOTE = re.compile(r"[\"“‘]([^\"“”‘’\n]{2,80}?)[\"”’]")
 

@@ -11,34 +11,24 @@ Run: python -m critics.tasks.training.outlet_scales [--realdata DIR] [--out data
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from critics.tasks.extract.ratings import parse_rating_text
 from critics.tasks.extract.scales import SCALES_PATH, outlet_key
+from critics.tasks.training.cutoffs import REALDATA, load_examples
 
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
-REVIEWS = Path("rt_flatiron") / "rt.reviews.tsv.gz"
 MIN_N = 10        # rated reviews an outlet needs before its habit counts
 MIN_SHARE = 0.8   # share of them on one scale
 SCALES = {"x/4": 4, "x/5": 5, "x/10": 10}  # star-like scales a bare count can mean
 
 
 def count_scales(realdata: Path = REALDATA) -> dict[str, Counter]:
-    """Outlet key -> how many of its printed ratings use each scale."""
+    """Outlet key -> how many of its scored ratings use each scale (the rows the cutoffs are learned from)."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    parsed: dict[str, str | None] = {}
-    with gzip.open(realdata / REVIEWS, "rt", encoding="latin-1", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            printed = row["rating"]
-            if printed and printed not in parsed:
-                rating = parse_rating_text(printed)
-                parsed[printed] = rating.scale if rating and rating.score is not None else None
-            if printed and parsed[printed] and row["publisher"]:
-                counts[outlet_key(row["publisher"])][parsed[printed]] += 1
+    for _, outlet, scale, _, _ in load_examples(realdata):
+        if outlet:  # a review without a publisher says nothing about any outlet
+            counts[outlet_key(outlet)][scale] += 1
     return counts
 
 
