@@ -9,8 +9,6 @@ which keeps a 5,000-character blog post on the same scale as the one-line commen
 from __future__ import annotations
 
 import bisect
-import gzip
-import json
 import math
 import re
 from functools import lru_cache
@@ -18,7 +16,7 @@ from pathlib import Path
 
 from critics.schemas.paths import package_data
 from critics.schemas.records import Mention
-from critics.tasks.extract.textmodel import sigmoid
+from critics.tasks.extract.textmodel import read_artefact, sigmoid
 
 MODEL_PATH = package_data("models", "verdict_text_zh.json.gz")
 CJK_SHARE = 0.5  # a text is routed to the Chinese model when at least this share of its letters are CJK
@@ -89,9 +87,7 @@ class ChineseModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ChineseModel":
         """Read an artefact written by tasks/training/chinese_text_model.py (gzip JSON, no network)."""
-        with gzip.open(Path(path) if path else MODEL_PATH, "rt", encoding="utf-8") as fh:
-            blob = json.load(fh)
-        weights = dict(zip(blob["features"], (w / blob["weight_scale"] for w in blob["weights"])))
+        weights, blob = read_artefact(path or MODEL_PATH)
         return cls(weights, blob["bias"], blob.get("aggregation", {}).get("bias", 0.0), blob.get("meta"))
 
     def sentence_score(self, sentence: str) -> float:

@@ -57,6 +57,13 @@ def split_sentences_simple(text: str) -> list[str]:
     return [s for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
+def read_artefact(path: str | Path) -> tuple[dict[str, float], dict]:
+    """A model artefact's feature weights and the whole blob (gzip JSON, as tasks/training/text_model.export writes)."""
+    with gzip.open(Path(path), "rt", encoding="utf-8") as fh:
+        blob = json.load(fh)
+    return dict(zip(blob["features"], (w / blob["weight_scale"] for w in blob["weights"]))), blob
+
+
 def sigmoid(x: float) -> float:
     """Logistic function that does not overflow."""
     if x >= 0:
@@ -80,9 +87,7 @@ class TextModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "TextModel":
         """Read an artefact written by tasks/training/text_model.py (gzip JSON, no network)."""
-        with gzip.open(Path(path) if path else MODEL_PATH, "rt", encoding="utf-8") as fh:
-            blob = json.load(fh)
-        weights = dict(zip(blob["features"], (w / blob["weight_scale"] for w in blob["weights"])))
+        weights, blob = read_artefact(path or MODEL_PATH)
         agg = blob.get("aggregation", {})
         return cls(weights, blob["bias"], agg.get("scale", 1.0), agg.get("bias", 0.0), blob.get("meta"))
 
